@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The daemon's config: the embedded default and the cross-checks. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "control/edge_config.h"
+
+/* A config file in a temporary directory; removed by the caller. */
+static char *
+write_cfg(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	strcpy(path, "/tmp/sipedge-cfg-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+/* Load text; return the formatted error ("" when it loaded). */
+static const char *
+load(const char *text)
+{
+	static char msg[1024];
+	struct edge_cfg *cfg = NULL;
+	struct cfg_err err;
+	char *path = write_cfg(text);
+	int rc = edge_cfg_load(path, &cfg, &err);
+
+	msg[0] = '\0';
+	if (rc < 0) {
+		cfg_err_format(&err, msg, sizeof(msg));
+		/* Drop the temporary file name: keep ":LINE:COL: message". */
+		memmove(msg, msg + strlen(path), strlen(msg + strlen(path)) + 1);
+	} else {
+		edge_cfg_free(cfg);
+	}
+	unlink(path);
+	return msg;
+}
+
+#define BASE                                                               \
+	"admin: { socket: /run/sipedge/sipedge.sock }\n"                  \
+	"state_dir: /var/lib/sipedge\n"                                    \
+	"domains:\n"                                                       \
+	"  local: [example.com]\n"                                         \
+	"  permitted:\n"                                                   \
+	"    - { domain: partner.example, subdomains: true }\n"
+
+static void
+test_embedded_default_loads_the_lab(void **state)
+{
+	(void)state;
+	struct edge_cfg *cfg;
+	struct cfg_err err;
+
+	assert_int_equal(edge_cfg_load(NULL, &cfg, &err), 0);
+	assert_int_equal(cfg->domains.local_count, 1);
+	assert_string_equal(cfg->domains.local[0], "example.com");
+	assert_int_equal(cfg->domains.permitted_count, 1);
+	assert_string_equal(cfg->domains.permitted[0].domain, "partner.example");
+	assert_true(cfg->domains.permitted[0].subdomains);
+	assert_int_equal(cfg->users_count, 3);
+	assert_string_equal(cfg->users[0].aor, "alice@example.com");
+	assert_int_equal(cfg->users[0].allow_domains_count, 1);
+	assert_int_equal(cfg->users[1].allow_domains_count, 0);
+	assert_int_equal(cfg->users[1].block_domains_count, 0);
+	assert_string_equal(cfg->users[2].block_domains[0], "partner.example");
+	assert_int_equal(cfg->presence.min_expires, 60);
+	assert_int_equal(cfg->presence.coalesce_ms, 5000);
+	assert_int_equal(cfg->presence.early_refreshes_per_minute, 10);
+	assert_int_equal(cfg->presence.max_subscriptions_per_watcher, 100);
+	assert_string_equal(cfg->admin.socket, "/run/sipedge/sipedge.sock");
+	edge_cfg_free(cfg);
+}
+
+static void
+test_absent_sections_take_defaults(void **state)
+{
+	(void)state;
+	struct edge_cfg *cfg;
+	struct cfg_err err;
+	char *path = write_cfg(BASE);
+
+	assert_int_equal(edge_cfg_load(path, &cfg, &err), 0);
+	unlink(path);
+	assert_int_equal(cfg->sip.max_message_size, 65535);
+	assert_int_equal(cfg->sip.max_headers, 128);
+	assert_int_equal(cfg->presence.default_expires, 3600);
+	assert_int_equal(cfg->log.level, LOG_LEVEL_NOTICE);
+	edge_cfg_free(cfg);
+}
+
+static void
+test_unknown_key_is_reported_at_its_line(void **state)
+{
+	(void)state;
+	const char *m = load(BASE "presence:\n  min_expires: 60\n  bogus: 1\n");
+
+	assert_non_null(strstr(m, ":9:"));
+	assert_non_null(strstr(m, "bogus"));
+}
+
+static void
+test_out_of_range_value_is_reported_at_its_line(void **state)
+{
+	(void)state;
+	const char *m = load(BASE "sip:\n  max_headers: 100000\n");
+
+	assert_non_null(strstr(m, ":8:"));
+	assert_non_null(strstr(m, "sip.max_headers"));
+}
+
+static void
+test_wrong_type_is_reported(void **state)
+{
+	(void)state;
+	const char *m = load(BASE "presence:\n  min_expires: soon\n");
+
+	assert_non_null(strstr(m, ":8:"));
+	assert_non_null(strstr(m, "min_expires"));
+}
+
+static void
+test_bad_log_level_lists_the_levels(void **state)
+{
+	(void)state;
+	const char *m = load(BASE "log: { level: chatty }\n");
+
+	assert_non_null(strstr(m, ":7:"));
+	assert_non_null(strstr(m, "debug"));
+}
+
+static void
+test_unknown_log_module_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load(BASE "log:\n  modules:\n"
+				  "    - { module: nosuch, level: debug }\n");
+
+	assert_non_null(strstr(m, ":9:"));
+	assert_non_null(strstr(m, "nosuch"));
+}
+
+static void
+test_bad_domain_name_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load("admin: { socket: /run/s.sock }\n"
+			     "state_dir: /var/lib/sipedge\n"
+			     "domains:\n  local: [example..com]\n");
+
+	assert_non_null(strstr(m, ":4:"));
+	assert_non_null(strstr(m, "not a domain name"));
+}
+
+static void
+test_domain_both_local_and_permitted_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load("admin: { socket: /run/s.sock }\n"
+			     "state_dir: /var/lib/sipedge\n"
+			     "domains:\n  local: [example.com]\n"
+			     "  permitted:\n    - domain: example.com\n");
+
+	assert_non_null(strstr(m, ":6:"));
+	assert_non_null(strstr(m, "both local and permitted"));
+}
+
+static void
+test_user_outside_local_domains_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load(BASE "users:\n  - aor: dave@elsewhere.example\n");
+
+	assert_non_null(strstr(m, ":8:"));
+	assert_non_null(strstr(m, "not in a local domain"));
+}
+
+static void
+test_domain_both_allowed_and_blocked_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load(BASE "users:\n  - aor: alice@example.com\n"
+				  "    allow_domains: [partner.example]\n"
+				  "    block_domains: [partner.example]\n");
+
+	assert_non_null(strstr(m, "both allowed and blocked"));
+}
+
+static void
+test_duplicate_user_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load(BASE "users:\n  - aor: bob@example.com\n"
+				  "  - aor: Bob@example.com\n");
+
+	assert_non_null(strstr(m, ":9:"));
+	assert_non_null(strstr(m, "duplicate user"));
+}
+
+static void
+test_relative_state_dir_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load("admin: { socket: /run/s.sock }\n"
+			     "state_dir: var/lib\n"
+			     "domains:\n  local: [example.com]\n");
+
+	assert_non_null(strstr(m, ":2:"));
+	assert_non_null(strstr(m, "absolute"));
+}
+
+static void
+test_default_expires_outside_bounds_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load(BASE "presence:\n  min_expires: 600\n"
+				  "  default_expires: 300\n");
+
+	assert_non_null(strstr(m, "default_expires"));
+}
+
+static void
+test_missing_required_section_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load("state_dir: /var/lib/x\n"
+			     "domains:\n  local: [example.com]\n");
+
+	assert_non_null(strstr(m, "admin"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_embedded_default_loads_the_lab),
+		cmocka_unit_test(test_absent_sections_take_defaults),
+		cmocka_unit_test(test_unknown_key_is_reported_at_its_line),
+		cmocka_unit_test(test_out_of_range_value_is_reported_at_its_line),
+		cmocka_unit_test(test_wrong_type_is_reported),
+		cmocka_unit_test(test_bad_log_level_lists_the_levels),
+		cmocka_unit_test(test_unknown_log_module_is_refused),
+		cmocka_unit_test(test_bad_domain_name_is_refused),
+		cmocka_unit_test(test_domain_both_local_and_permitted_is_refused),
+		cmocka_unit_test(test_user_outside_local_domains_is_refused),
+		cmocka_unit_test(test_domain_both_allowed_and_blocked_is_refused),
+		cmocka_unit_test(test_duplicate_user_is_refused),
+		cmocka_unit_test(test_relative_state_dir_is_refused),
+		cmocka_unit_test(test_default_expires_outside_bounds_is_refused),
+		cmocka_unit_test(test_missing_required_section_is_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
