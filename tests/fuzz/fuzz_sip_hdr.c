@@ -8,9 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/sip/sip.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz_sip.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -21,19 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = size - 1;
 	char *buf = malloc(n ? n : 1);
 	const char *p = buf, *e = buf + n;
-	union {
-		struct sip_nameaddr na;
-		struct sip_via via;
-		struct sip_cseq cs;
-		struct sip_contact c;
-		struct sip_event ev;
-		struct sip_substate ss;
-		struct sip_mtype mt;
-		struct sstr tok;
-		uint64_t u;
-		uint32_t ex;
-		uint8_t mf;
-	} o;
+	union fuzz_sip_out o;
 	struct sstr rest = { buf, (uint32_t)n }, v, name;
 	bool bad;
 

@@ -9,27 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/sip/sip.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz_sip.h"
 
 static void
 fuzz_value(enum sip_hdr_type t, struct sstr v)
 {
 	const char *p = v.p, *e = sstr_end(v);
-	union {
-		struct sip_nameaddr na;
-		struct sip_via via;
-		struct sip_cseq cs;
-		struct sip_contact c;
-		struct sip_event ev;
-		struct sip_substate ss;
-		struct sip_mtype mt;
-		struct sstr tok;
-		uint64_t u;
-		uint32_t ex;
-		uint8_t mf;
-	} o;
+	union fuzz_sip_out o;
 
 	switch (t) {
 	case SIP_HDR_FROM:

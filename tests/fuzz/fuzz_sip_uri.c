@@ -4,9 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/sip/sip.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz_sip.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -19,54 +19,9 @@
 
 #include "platform/sip/sip.h"
 #include "platform/sip/sip_priv.h"
+#include "tests/unit/sip_test_pool.h"
 
 /* ---- Helpers -------------------------------------------------------- */
-
-#define POOL_MAX 8
-
-/* Heap copies a test made; freed by its teardown. */
-struct pool {
-	unsigned n;
-	char *bufs[POOL_MAX];
-};
-
-static int
-pool_setup(void **state)
-{
-	struct pool *pl = calloc(1, sizeof(*pl));
-
-	if (pl == NULL)
-		return -1;
-	*state = pl;
-	return 0;
-}
-
-static int
-pool_teardown(void **state)
-{
-	struct pool *pl = *state;
-
-	for (unsigned i = 0; i < pl->n; i++)
-		free(pl->bufs[i]);
-	free(pl);
-	return 0;
-}
-
-/* A copy of text in a buffer of exactly its length (no NUL after it). */
-static struct sstr
-exact(void **state, const char *text)
-{
-	struct pool *pl = *state;
-	size_t n = strlen(text);
-	/* malloc(0) may return NULL: keep one byte so that p is valid. */
-	char *b = malloc(n ? n : 1);
-
-	assert_non_null(b);
-	assert_true(pl->n < POOL_MAX);
-	pl->bufs[pl->n++] = b;
-	memcpy(b, text, n);
-	return (struct sstr){ b, (uint32_t)n };
-}
 
 /* Parse text as a URI; returns what sip_uri_parse returned. */
 static int
