@@ -19,6 +19,8 @@ static const cyaml_schema_field_t edge_cfg_fields[] = {
 			sip_cfg_fields),
 	CYAML_FIELD_MAPPING("admin", CYAML_FLAG_DEFAULT, struct edge_cfg, admin,
 			admin_cfg_fields),
+	CYAML_FIELD_MAPPING("dataplane", CYAML_FLAG_DEFAULT, struct edge_cfg,
+			dataplane, dp_cfg_fields),
 	CYAML_FIELD_STRING_PTR("state_dir", CYAML_FLAG_POINTER, struct edge_cfg,
 			state_dir, 1, 4095),
 	CYAML_FIELD_MAPPING("domains", CYAML_FLAG_DEFAULT, struct edge_cfg,
@@ -39,6 +41,7 @@ static const cyaml_schema_value_t edge_cfg_top = {
 static const struct cfg_range *const edge_cfg_ranges[] = {
 	log_cfg_ranges,
 	sip_cfg_ranges,
+	dp_cfg_ranges,
 	pres_limits_cfg_ranges,
 	NULL,
 };
@@ -66,6 +69,9 @@ edge_cfg_check(const struct edge_cfg *cfg, const struct cfg_doc *doc,
 				cfg->state_dir);
 		return -EINVAL;
 	}
+	rc = dp_cfg_check(&cfg->dataplane, doc, err);
+	if (rc < 0)
+		return rc;
 	return policy_cfg_check(&cfg->domains, cfg->users, cfg->users_count,
 			&cfg->presence, doc, err);
 }

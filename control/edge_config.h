@@ -14,6 +14,7 @@
 #include "platform/log/log_config.h"
 #include "platform/sip/sip_config.h"
 #include "control/policy_config.h"
+#include "dataplane/dp_config.h"
 
 /** `admin:` section. */
 struct admin_cfg {
@@ -25,6 +26,7 @@ struct edge_cfg {
 	struct log_cfg log;              /**< log: */
 	struct sip_cfg sip;              /**< sip: */
 	struct admin_cfg admin;          /**< admin: */
+	struct dp_cfg dataplane;         /**< dataplane: */
 	char *state_dir;                 /**< state_dir: */
 	struct policy_domains_cfg domains; /**< domains: */
 	struct pres_limits_cfg presence; /**< presence: */

@@ -25,6 +25,7 @@ check "out-of-range value: exit 1 and $dir/range.yaml:$line: (got: $out)" \
 	$([[ $rc == 1 && $out == *"range.yaml:$line:"*"presence.min_expires"* ]]; echo $?)
 
 printf 'admin: { socket: /run/s.sock }\nstate_dir: /x\ndomains:\n  local: [example.com]\n  colour: blue\n' > "$dir/unknown.yaml"
+sed -n '/^dataplane:/,/^state_dir:/p' "$dir/default.yaml" | grep -v '^state_dir:' >> "$dir/unknown.yaml"
 out=$("$SIPEDGE" --check-config --config "$dir/unknown.yaml" 2>&1); rc=$?
 check "unknown key: exit 1 at line 5 (got: $out)" \
 	$([[ $rc == 1 && $out == *"unknown.yaml:5:"*"colour"* ]]; echo $?)

@@ -51,7 +51,12 @@ load(const char *text)
 	return msg;
 }
 
+/* A one-line dataplane section that the policy tests do not look at. */
+#define DP_LINE                                                            \
+	"dataplane: { file_prefix: t, ports: { outside: { device: net_null0, mac: \"02:00:00:00:00:01\", ipv4: 198.51.100.1/24 }, inside: { device: net_null1, mac: \"02:00:00:00:00:02\", ipv4: 192.0.2.1/24 } } }\n"
+
 #define BASE                                                               \
+	DP_LINE                                                            \
 	"admin: { socket: /run/sipedge/sipedge.sock }\n"                  \
 	"state_dir: /var/lib/sipedge\n"                                    \
 	"domains:\n"                                                       \
@@ -83,6 +88,11 @@ test_embedded_default_loads_the_lab(void **state)
 	assert_int_equal(cfg->presence.early_refreshes_per_minute, 10);
 	assert_int_equal(cfg->presence.max_subscriptions_per_watcher, 100);
 	assert_string_equal(cfg->admin.socket, "/run/sipedge/sipedge.sock");
+	assert_int_equal(cfg->dataplane.workers, 1);
+	assert_int_equal(cfg->dataplane.poll, DP_POLL_ADAPTIVE);
+	assert_non_null(strstr(cfg->dataplane.ports.outside.device,
+			"iface=dp-out"));
+	assert_string_equal(cfg->dataplane.ports.inside.ipv4, "192.0.2.1/24");
 	edge_cfg_free(cfg);
 }
 
@@ -109,7 +119,7 @@ test_unknown_key_is_reported_at_its_line(void **state)
 	(void)state;
 	const char *m = load(BASE "presence:\n  min_expires: 60\n  bogus: 1\n");
 
-	assert_non_null(strstr(m, ":9:"));
+	assert_non_null(strstr(m, ":10:"));
 	assert_non_null(strstr(m, "bogus"));
 }
 
@@ -119,7 +129,7 @@ test_out_of_range_value_is_reported_at_its_line(void **state)
 	(void)state;
 	const char *m = load(BASE "sip:\n  max_headers: 100000\n");
 
-	assert_non_null(strstr(m, ":8:"));
+	assert_non_null(strstr(m, ":9:"));
 	assert_non_null(strstr(m, "sip.max_headers"));
 }
 
@@ -129,7 +139,7 @@ test_wrong_type_is_reported(void **state)
 	(void)state;
 	const char *m = load(BASE "presence:\n  min_expires: soon\n");
 
-	assert_non_null(strstr(m, ":8:"));
+	assert_non_null(strstr(m, ":9:"));
 	assert_non_null(strstr(m, "min_expires"));
 }
 
@@ -139,7 +149,7 @@ test_bad_log_level_lists_the_levels(void **state)
 	(void)state;
 	const char *m = load(BASE "log: { level: chatty }\n");
 
-	assert_non_null(strstr(m, ":7:"));
+	assert_non_null(strstr(m, ":8:"));
 	assert_non_null(strstr(m, "debug"));
 }
 
@@ -150,7 +160,7 @@ test_unknown_log_module_is_refused(void **state)
 	const char *m = load(BASE "log:\n  modules:\n"
 				  "    - { module: nosuch, level: debug }\n");
 
-	assert_non_null(strstr(m, ":9:"));
+	assert_non_null(strstr(m, ":10:"));
 	assert_non_null(strstr(m, "nosuch"));
 }
 
@@ -160,7 +170,7 @@ test_bad_domain_name_is_refused(void **state)
 	(void)state;
 	const char *m = load("admin: { socket: /run/s.sock }\n"
 			     "state_dir: /var/lib/sipedge\n"
-			     "domains:\n  local: [example..com]\n");
+			     "domains:\n  local: [example..com]\n" DP_LINE);
 
 	assert_non_null(strstr(m, ":4:"));
 	assert_non_null(strstr(m, "not a domain name"));
@@ -173,7 +183,7 @@ test_domain_both_local_and_permitted_is_refused(void **state)
 	const char *m = load("admin: { socket: /run/s.sock }\n"
 			     "state_dir: /var/lib/sipedge\n"
 			     "domains:\n  local: [example.com]\n"
-			     "  permitted:\n    - domain: example.com\n");
+			     "  permitted:\n    - domain: example.com\n" DP_LINE);
 
 	assert_non_null(strstr(m, ":6:"));
 	assert_non_null(strstr(m, "both local and permitted"));
@@ -185,7 +195,7 @@ test_user_outside_local_domains_is_refused(void **state)
 	(void)state;
 	const char *m = load(BASE "users:\n  - aor: dave@elsewhere.example\n");
 
-	assert_non_null(strstr(m, ":8:"));
+	assert_non_null(strstr(m, ":9:"));
 	assert_non_null(strstr(m, "not in a local domain"));
 }
 
@@ -207,7 +217,7 @@ test_duplicate_user_is_refused(void **state)
 	const char *m = load(BASE "users:\n  - aor: bob@example.com\n"
 				  "  - aor: Bob@example.com\n");
 
-	assert_non_null(strstr(m, ":9:"));
+	assert_non_null(strstr(m, ":10:"));
 	assert_non_null(strstr(m, "duplicate user"));
 }
 
@@ -217,7 +227,7 @@ test_relative_state_dir_is_refused(void **state)
 	(void)state;
 	const char *m = load("admin: { socket: /run/s.sock }\n"
 			     "state_dir: var/lib\n"
-			     "domains:\n  local: [example.com]\n");
+			     "domains:\n  local: [example.com]\n" DP_LINE);
 
 	assert_non_null(strstr(m, ":2:"));
 	assert_non_null(strstr(m, "absolute"));
@@ -238,9 +248,106 @@ test_missing_required_section_is_refused(void **state)
 {
 	(void)state;
 	const char *m = load("state_dir: /var/lib/x\n"
-			     "domains:\n  local: [example.com]\n");
+			     "domains:\n  local: [example.com]\n" DP_LINE);
 
 	assert_non_null(strstr(m, "admin"));
+}
+
+/* The BASE document with one port line replaced. */
+static const char *
+load_dp(const char *outside)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+			"dataplane:\n"
+			"  file_prefix: t\n"
+			"  ports:\n"
+			"    outside: %s\n"
+			"    inside: { device: n1, mac: \"02:00:00:00:00:02\", "
+			"ipv4: 192.0.2.1/24 }\n"
+			"admin: { socket: /run/s.sock }\n"
+			"state_dir: /var/lib/x\n"
+			"domains:\n  local: [example.com]\n", outside);
+	return load(text);
+}
+
+static void
+test_dp_bad_mac_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load_dp("{ device: n0, mac: \"02:00:00:00:00:zz\", "
+				"ipv4: 198.51.100.1/24 }");
+
+	assert_non_null(strstr(m, ":4:"));
+	assert_non_null(strstr(m, "not a MAC address"));
+}
+
+static void
+test_dp_multicast_mac_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load_dp("{ device: n0, mac: \"01:00:5e:00:00:01\", "
+				"ipv4: 198.51.100.1/24 }");
+
+	assert_non_null(strstr(m, "multicast"));
+}
+
+static void
+test_dp_port_without_address_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load_dp("{ device: n0, mac: \"02:00:00:00:00:01\" }");
+
+	assert_non_null(strstr(m, ":4:"));
+	assert_non_null(strstr(m, "no address"));
+}
+
+static void
+test_dp_bad_prefix_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load_dp("{ device: n0, mac: \"02:00:00:00:00:01\", "
+				"ipv4: 198.51.100.1/33 }");
+
+	assert_non_null(strstr(m, "dataplane.ports.outside.ipv4"));
+}
+
+static void
+test_dp_ipv6_in_ipv4_key_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load_dp("{ device: n0, mac: \"02:00:00:00:00:01\", "
+				"ipv4: \"2001:db8::1/64\" }");
+
+	assert_non_null(strstr(m, "not an IPv4"));
+}
+
+static void
+test_dp_gateway_with_prefix_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load_dp("{ device: n0, mac: \"02:00:00:00:00:01\", "
+				"ipv4: 198.51.100.1/24, gateway4: 198.51.100.9/24 }");
+
+	assert_non_null(strstr(m, "gateway4"));
+}
+
+static void
+test_dp_defaults_apply(void **state)
+{
+	(void)state;
+	struct dp_cidr c;
+	uint8_t mac[6];
+
+	assert_string_equal(load_dp("{ device: n0, mac: \"02:00:00:00:00:01\", "
+				    "ipv6: \"2001:db8:0:1::1/64\" }"), "");
+	assert_int_equal(dp_cidr_parse("2001:db8:0:1::1/64", &c), 0);
+	assert_int_equal(c.prefix, 64);
+	assert_int_equal(dp_cidr_parse("192.0.2.1", &c), 0);
+	assert_int_equal(c.prefix, 32);
+	assert_int_equal(dp_mac_parse("02:5E:00:00:01:01", mac), 0);
+	assert_int_equal(mac[1], 0x5e);
 }
 
 int
@@ -262,6 +369,13 @@ main(void)
 		cmocka_unit_test(test_relative_state_dir_is_refused),
 		cmocka_unit_test(test_default_expires_outside_bounds_is_refused),
 		cmocka_unit_test(test_missing_required_section_is_refused),
+		cmocka_unit_test(test_dp_bad_mac_is_refused),
+		cmocka_unit_test(test_dp_multicast_mac_is_refused),
+		cmocka_unit_test(test_dp_port_without_address_is_refused),
+		cmocka_unit_test(test_dp_bad_prefix_is_refused),
+		cmocka_unit_test(test_dp_ipv6_in_ipv4_key_is_refused),
+		cmocka_unit_test(test_dp_gateway_with_prefix_is_refused),
+		cmocka_unit_test(test_dp_defaults_apply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataplane/dp_config.h"
+
+static const cyaml_strval_t dp_poll_strings[] = {
+	{ "adaptive", DP_POLL_ADAPTIVE },
+	{ "busy", DP_POLL_BUSY },
+};
+
+static const cyaml_schema_value_t dp_arg_schema = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, 1024),
+};
+
+#define DP_STR_OPT(key, member, max)                                       \
+	CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, \
+			struct dp_port_cfg, member, 1, max)
+
+static const cyaml_schema_field_t dp_port_cfg_fields[] = {
+	CYAML_FIELD_STRING_PTR("device", CYAML_FLAG_POINTER,
+			struct dp_port_cfg, device, 1, 1024),
+	CYAML_FIELD_STRING_PTR("mac", CYAML_FLAG_POINTER, struct dp_port_cfg,
+			mac, 17, 17),
+	DP_STR_OPT("ipv4", ipv4, 18),
+	DP_STR_OPT("ipv6", ipv6, 43),
+	DP_STR_OPT("gateway4", gateway4, 15),
+	DP_STR_OPT("gateway6", gateway6, 39),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t dp_ports_cfg_fields[] = {
+	CYAML_FIELD_MAPPING("outside", CYAML_FLAG_DEFAULT, struct dp_ports_cfg,
+			outside, dp_port_cfg_fields),
+	CYAML_FIELD_MAPPING("inside", CYAML_FLAG_DEFAULT, struct dp_ports_cfg,
+			inside, dp_port_cfg_fields),
+	CYAML_FIELD_END
+};
+
+const cyaml_schema_field_t dp_cfg_fields[] = {
+	CYAML_FIELD_SEQUENCE("eal_args", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			struct dp_cfg, eal_args, &dp_arg_schema, 0, 64),
+	CYAML_FIELD_STRING_PTR("file_prefix", CYAML_FLAG_POINTER,
+			struct dp_cfg, file_prefix, 1, 64),
+	CYAML_FIELD_UINT("workers", CYAML_FLAG_OPTIONAL, struct dp_cfg,
+			workers),
+	CYAML_FIELD_ENUM("poll", CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT,
+			struct dp_cfg, poll, dp_poll_strings,
+			CYAML_ARRAY_LEN(dp_poll_strings)),
+	CYAML_FIELD_UINT("mbufs", CYAML_FLAG_OPTIONAL, struct dp_cfg, mbufs),
+	CYAML_FIELD_UINT("mbuf_data_room", CYAML_FLAG_OPTIONAL, struct dp_cfg,
+			mbuf_data_room),
+	CYAML_FIELD_UINT("sip_port", CYAML_FLAG_OPTIONAL, struct dp_cfg,
+			sip_port),
+	CYAML_FIELD_MAPPING("ports", CYAML_FLAG_DEFAULT, struct dp_cfg, ports,
+			dp_ports_cfg_fields),
+	CYAML_FIELD_END
+};
+
+/*
+ * Without hugepages a pool of a few thousand mbufs is what initialises;
+ * 9216 bytes of data room carries a jumbo frame (the lab's af_packet
+ * framesz), 2048 an ordinary one.
+ */
+const struct cfg_range dp_cfg_ranges[] = {
+	CFG_RANGE_DEFAULT("dataplane.workers", 1, 64, 1),
+	CFG_DEFAULT("dataplane.poll", DP_POLL_ADAPTIVE),
+	CFG_RANGE_DEFAULT("dataplane.mbufs", 511, 1 << 20, 4095),
+	CFG_RANGE_DEFAULT("dataplane.mbuf_data_room", 2048, 65535, 9216),
+	CFG_RANGE_DEFAULT("dataplane.sip_port", 1, 65535, 5060),
+	CFG_RANGE_END,
+};
+
+int
+dp_cidr_parse(const char *s, struct dp_cidr *out)
+{
+	char tmp[INET6_ADDRSTRLEN + 4];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned long pfx;
+	char *e;
+
+	if (n == 0 || n >= INET6_ADDRSTRLEN)
+		return -EINVAL;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, tmp, out->ip) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, tmp, out->ip) == 1)
+		out->family = AF_INET6;
+	else
+		return -EINVAL;
+	unsigned max = out->family == AF_INET ? 32 : 128;
+
+	if (slash == NULL) {
+		out->prefix = (uint8_t)max;
+		return 0;
+	}
+	pfx = strtoul(slash + 1, &e, 10);
+	if (slash[1] == '\0' || *e != '\0' || pfx > max || pfx == 0)
+		return -EINVAL;
+	out->prefix = (uint8_t)pfx;
+	return 0;
+}
+
+int
+dp_mac_parse(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+	char end;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0],
+			&v[1], &v[2], &v[3], &v[4], &v[5], &end) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		if (!((s[3 * i] >= '0' && s[3 * i] <= '9') ||
+		      ((s[3 * i] | 0x20) >= 'a' && (s[3 * i] | 0x20) <= 'f')))
+			return -EINVAL;
+		mac[i] = (uint8_t)v[i];
+	}
+	return 0;
+}
+
+static int
+dp_port_check(const struct dp_port_cfg *p, const char *role,
+		const struct cfg_doc *doc, struct cfg_err *err)
+{
+	char path[64];
+	uint8_t mac[6];
+	struct dp_cidr c;
+	struct {
+		const char *key, *val;
+		int family;
+		bool host;
+	} addrs[] = {
+		{ "ipv4", p->ipv4, AF_INET, false },
+		{ "ipv6", p->ipv6, AF_INET6, false },
+		{ "gateway4", p->gateway4, AF_INET, true },
+		{ "gateway6", p->gateway6, AF_INET6, true },
+	};
+
+	snprintf(path, sizeof(path), "dataplane.ports.%s.mac", role);
+	if (dp_mac_parse(p->mac, mac) < 0) {
+		cfg_errorf(err, doc, path, "'%s' is not a MAC address", p->mac);
+		return -EINVAL;
+	}
+	if (mac[0] & 1) {
+		cfg_errorf(err, doc, path, "'%s' is a multicast MAC", p->mac);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		if (addrs[i].val == NULL)
+			continue;
+		snprintf(path, sizeof(path), "dataplane.ports.%s.%s", role,
+				addrs[i].key);
+		if (dp_cidr_parse(addrs[i].val, &c) < 0 ||
+		    c.family != addrs[i].family ||
+		    (addrs[i].host && strchr(addrs[i].val, '/'))) {
+			cfg_errorf(err, doc, path, "'%s' is not an %s %s",
+					addrs[i].val,
+					addrs[i].family == AF_INET ? "IPv4" :
+								     "IPv6",
+					addrs[i].host ? "address" :
+							"address/prefix");
+			return -EINVAL;
+		}
+	}
+	if (p->ipv4 == NULL && p->ipv6 == NULL) {
+		snprintf(path, sizeof(path), "dataplane.ports.%s", role);
+		cfg_errorf(err, doc, path, "the port has no address (give "
+				"ipv4, ipv6 or both)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+dp_cfg_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
+		struct cfg_err *err)
+{
+	int rc = dp_port_check(&cfg->ports.outside, "outside", doc, err);
+
+	if (rc == 0)
+		rc = dp_port_check(&cfg->ports.inside, "inside", doc, err);
+	return rc;
+}
