@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Dataplane set-up: the EAL from the config, the mbuf pool, the two ports
+ * with one RX and one TX queue per worker, the workers' loops.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_pause.h>
+
+#include "dataplane/dp_priv.h"
+#include "platform/log/log.h"
+
+/* Most EAL arguments we build: ours plus the config's plus the extra. */
+#define DP_EAL_ARGS_MAX 128
+/* RX/TX descriptors per queue (adjusted to what the PMD accepts). */
+#define DP_RING_DESC 1024
+/* Idle polls spent pausing before a worker starts to sleep. */
+#define DP_IDLE_SPIN 256
+/* The sleep of an idle worker: short, so that a burst after a lull waits
+ * little, long enough to leave a 2-core machine to SIPp and the kernel. */
+#define DP_IDLE_SLEEP_NS 50000
+
+static const char *const dp_ctr_names[] = { STATS_NAMES(DP_CTR_LIST) };
+static const char *const dp_ctr_helps[] = { STATS_HELPS(DP_CTR_LIST) };
+static const char *const dp_role_names[DP_PORT__COUNT] = { "outside",
+							   "inside" };
+
+static bool dp_eal_up;
+
+static bool
+dp_has_arg(const struct dp_cfg *cfg, char *const *extra, unsigned n_extra,
+		const char *a, const char *b)
+{
+	for (unsigned i = 0; i < cfg->eal_args_count; i++)
+		if (strcmp(cfg->eal_args[i], a) == 0 ||
+		    strncmp(cfg->eal_args[i], b, strlen(b)) == 0)
+			return true;
+	for (unsigned i = 0; i < n_extra; i++)
+		if (strcmp(extra[i], a) == 0 ||
+		    strncmp(extra[i], b, strlen(b)) == 0)
+			return true;
+	return false;
+}
+
+int
+dp_eal_init(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
+		unsigned n_extra, char *err, size_t errlen)
+{
+	char *argv[DP_EAL_ARGS_MAX];
+	char prefix[96], lcores[64];
+	int argc = 0;
+
+	if (dp_eal_up)
+		return 0;
+	if (cfg->eal_args_count + n_extra + 4 > DP_EAL_ARGS_MAX) {
+		snprintf(err, errlen, "too many EAL arguments");
+		return -E2BIG;
+	}
+	argv[argc++] = (char *)argv0;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=%s", cfg->file_prefix);
+	argv[argc++] = prefix;
+	/*
+	 * Lcore 0 is the main thread (the control plane); workers are 1..N.
+	 * Unless the operator pinned them (-l / --lcores), they float over
+	 * every CPU: on a small machine pinning would starve the kernel.
+	 */
+	if (!dp_has_arg(cfg, extra, n_extra, "-l", "--lcores")) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+		snprintf(lcores, sizeof(lcores), "--lcores=(0-%u)@(0-%ld)",
+				cfg->workers, ncpu > 0 ? ncpu - 1 : 0);
+		argv[argc++] = lcores;
+	}
+	for (unsigned i = 0; i < cfg->eal_args_count; i++)
+		argv[argc++] = cfg->eal_args[i];
+	for (unsigned i = 0; i < n_extra; i++)
+		argv[argc++] = extra[i];
+	argv[argc] = NULL;
+	if (rte_eal_init(argc, argv) < 0) {
+		snprintf(err, errlen, "EAL initialisation failed: %s",
+				rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	dp_eal_up = true;
+	return 0;
+}
+
+/* The ethdev for a device: an existing one of that name, else probed. */
+static int
+dp_port_find(const char *devargs, uint16_t *port_id, char *err, size_t errlen)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	size_t n = strcspn(devargs, ",");
+
+	if (n >= sizeof(name)) {
+		snprintf(err, errlen, "device name too long: %s", devargs);
+		return -EINVAL;
+	}
+	memcpy(name, devargs, n);
+	name[n] = '\0';
+	if (rte_eth_dev_get_port_by_name(name, port_id) == 0)
+		return 0;
+	int rc = rte_dev_probe(devargs);
+
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot probe device '%s': %s", devargs,
+				rte_strerror(-rc));
+		return rc;
+	}
+	if (rte_eth_dev_get_port_by_name(name, port_id) != 0) {
+		snprintf(err, errlen, "device '%s' gave no ethdev named '%s'",
+				devargs, name);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/* IPv6 solicited-node multicast MAC: 33:33:ff + low 24 bits (RFC 4291). */
+static void
+dp_sn_mac(const uint8_t ip6[16], uint8_t mac[6])
+{
+	mac[0] = 0x33;
+	mac[1] = 0x33;
+	mac[2] = 0xff;
+	mac[3] = ip6[13];
+	mac[4] = ip6[14];
+	mac[5] = ip6[15];
+}
+
+static int
+dp_port_identity(struct dp_port *p, const struct dp_port_cfg *pc, char *err,
+		size_t errlen)
+{
+	struct dp_cidr c;
+
+	if (dp_mac_parse(pc->mac, p->mac.addr_bytes) < 0) {
+		snprintf(err, errlen, "bad MAC %s", pc->mac);
+		return -EINVAL;
+	}
+	if (pc->ipv4 && dp_cidr_parse(pc->ipv4, &c) == 0) {
+		memcpy(&p->ip4, c.ip, 4);
+		p->has_ip4 = true;
+	}
+	if (pc->ipv6 && dp_cidr_parse(pc->ipv6, &c) == 0) {
+		memcpy(p->ip6, c.ip, 16);
+		dp_sn_mac(p->ip6, p->ip6_sn_mac);
+		p->has_ip6 = true;
+	}
+	return 0;
+}
+
+static int
+dp_port_setup(struct dp *dp, struct dp_port *p, const struct dp_port_cfg *pc,
+		char *err, size_t errlen)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	uint16_t nrx = DP_RING_DESC, ntx = DP_RING_DESC;
+	uint16_t q = (uint16_t)dp->n_workers;
+	int rc;
+
+	if ((rc = dp_port_find(pc->device, &p->port_id, err, errlen)) < 0 ||
+	    (rc = dp_port_identity(p, pc, err, errlen)) < 0)
+		return rc;
+	rc = rte_eth_dev_info_get(p->port_id, &info);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: no device info", pc->device);
+		return rc;
+	}
+	if (info.max_rx_queues < q || info.max_tx_queues < q) {
+		snprintf(err, errlen, "%s: %u workers need %u queue pairs, the "
+				"device offers %u (af_packet: qpairs=%u)",
+				pc->device, q, q, info.max_rx_queues, q);
+		return -EINVAL;
+	}
+	memset(&conf, 0, sizeof(conf));
+	/* RSS where the port offers it; else the PMD spreads (DESIGN.md). */
+	if (q > 1 && info.flow_type_rss_offloads) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
+			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP);
+	}
+	rc = rte_eth_dev_configure(p->port_id, q, q, &conf);
+	if (rc == 0)
+		rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nrx, &ntx);
+	for (uint16_t i = 0; rc == 0 && i < q; i++) {
+		rc = rte_eth_rx_queue_setup(p->port_id, i, nrx,
+				rte_eth_dev_socket_id(p->port_id), NULL,
+				dp->pool);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(p->port_id, i, ntx,
+					rte_eth_dev_socket_id(p->port_id),
+					NULL);
+	}
+	if (rc == 0)
+		rc = rte_eth_dev_start(p->port_id);
+	p->started = rc == 0;
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: port set-up failed: %s", pc->device,
+				rte_strerror(-rc));
+		return rc;
+	}
+	/* Frames for our own MAC must reach us even where it is not the
+	 * NIC's; failure is harmless on PMDs that take everything. */
+	rte_eth_promiscuous_enable(p->port_id);
+	return 0;
+}
+
+/* TX buffer overflow: free what the NIC did not take, and count it. */
+static void
+dp_tx_drop(struct rte_mbuf **pkts, uint16_t unsent, void *arg)
+{
+	struct dp_worker *w = arg;
+
+	rte_pktmbuf_free_bulk(pkts, unsent);
+	/* The buffer knows no port; count against the outside block. */
+	dp_count(w, &w->dp->ports[DP_PORT_OUTSIDE], DP_DROP_TX_FULL, unsent);
+}
+
+static int
+dp_workers_setup(struct dp *dp, char *err, size_t errlen)
+{
+	unsigned lcore = 0, i = 0;
+
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (i == dp->n_workers)
+			break;
+		dp->workers[i].lcore = lcore;
+		i++;
+	}
+	for (i = 0; i < dp->n_workers; i++) {
+		struct dp_worker *w = &dp->workers[i];
+
+		w->dp = dp;
+		w->id = i;
+		w->ctr = stats_shard(dp->reg, i);
+		w->sip = rte_zmalloc("sip_msg", sizeof(*w->sip),
+				RTE_CACHE_LINE_SIZE);
+		if (w->ctr == NULL || w->sip == NULL) {
+			snprintf(err, errlen, "worker %u: no stats shard or "
+					"scratch memory", i);
+			return -ENOMEM;
+		}
+		for (unsigned p = 0; p < DP_PORT__COUNT; p++) {
+			w->txb[p] = rte_zmalloc("txb",
+					RTE_ETH_TX_BUFFER_SIZE(DP_BURST), 0);
+			if (w->txb[p] == NULL)
+				return -ENOMEM;
+			rte_eth_tx_buffer_init(w->txb[p], DP_BURST);
+			rte_eth_tx_buffer_set_err_callback(w->txb[p],
+					dp_tx_drop, w);
+		}
+	}
+	return 0;
+}
+
+struct dp *
+dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
+		unsigned n_extra, struct stats_reg *reg, char *err,
+		size_t errlen)
+{
+	const struct dp_port_cfg *pcs[DP_PORT__COUNT] = {
+		&cfg->ports.outside, &cfg->ports.inside,
+	};
+	struct dp *dp;
+
+	if (cfg->workers == 0 || cfg->workers > DP_MAX_WORKERS) {
+		snprintf(err, errlen, "workers must be 1..%u", DP_MAX_WORKERS);
+		return NULL;
+	}
+	if (dp_eal_init(cfg, argv0, extra, n_extra, err, errlen) < 0)
+		return NULL;
+	if (rte_lcore_count() < cfg->workers + 1) {
+		snprintf(err, errlen, "%u workers need %u lcores, the EAL has "
+				"%u", cfg->workers, cfg->workers + 1,
+				rte_lcore_count());
+		return NULL;
+	}
+	dp = rte_zmalloc("dp", sizeof(*dp), RTE_CACHE_LINE_SIZE);
+	if (dp == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	dp->n_workers = cfg->workers;
+	dp->poll = cfg->poll;
+	dp->sip_port = (uint16_t)cfg->sip_port;
+	dp->reg = reg;
+	atomic_init(&dp->stop, false);
+	dp->pool = rte_pktmbuf_pool_create("sipedge_mbufs", cfg->mbufs,
+			RTE_MIN(256u, cfg->mbufs / 2), 0,
+			(uint16_t)(cfg->mbuf_data_room + RTE_PKTMBUF_HEADROOM),
+			(int)rte_socket_id());
+	if (dp->pool == NULL) {
+		snprintf(err, errlen, "mbuf pool of %u x %u bytes: %s",
+				cfg->mbufs, cfg->mbuf_data_room,
+				rte_strerror(rte_errno));
+		goto fail;
+	}
+	for (unsigned r = 0; r < DP_PORT__COUNT; r++) {
+		char prefix[32];
+		int base;
+
+		snprintf(prefix, sizeof(prefix), "dp_%s", dp_role_names[r]);
+		base = stats_block_register(reg, prefix, dp_ctr_names,
+				dp_ctr_helps, DP_CTR__COUNT, STATS_KIND_COUNTER);
+		if (base < 0) {
+			snprintf(err, errlen, "cannot register counters: %s",
+					strerror(-base));
+			goto fail;
+		}
+		dp->ports[r].role = (uint8_t)r;
+		dp->ports[r].ctr_base = base;
+		if (dp_port_setup(dp, &dp->ports[r], pcs[r], err, errlen) < 0)
+			goto fail;
+	}
+	if (dp_workers_setup(dp, err, errlen) < 0)
+		goto fail;
+	return dp;
+fail:
+	dp_destroy(dp);
+	return NULL;
+}
+
+unsigned
+dp_poll(struct dp *dp, unsigned wi)
+{
+	struct dp_worker *w = &dp->workers[wi];
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned total = 0;
+
+	for (unsigned r = 0; r < DP_PORT__COUNT; r++) {
+		struct dp_port *p = &dp->ports[r];
+		uint16_t n = rte_eth_rx_burst(p->port_id, (uint16_t)w->id, pkts,
+				DP_BURST);
+
+		if (n == 0)
+			continue;
+		dp_count(w, p, DP_RX_FRAMES, n);
+		for (uint16_t i = 0; i < n; i++) {
+			/* Software pipeline: the next frame's header is
+			 * loading while this one is processed. */
+			if (i + 1 < n)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1],
+						void *));
+			dp_input(w, p, pkts[i]);
+		}
+		total += n;
+	}
+	for (unsigned r = 0; r < DP_PORT__COUNT; r++) {
+		uint16_t sent = rte_eth_tx_buffer_flush(dp->ports[r].port_id,
+				(uint16_t)w->id, w->txb[r]);
+
+		if (sent)
+			dp_count(w, &dp->ports[r], DP_TX_FRAMES, sent);
+	}
+	return total;
+}
+
+/* Back off when idle: pause first, then short sleeps (DESIGN.md). */
+static void
+dp_idle(struct dp_worker *w)
+{
+	if (w->dp->poll == DP_POLL_BUSY || ++w->idle < DP_IDLE_SPIN) {
+		rte_pause();
+		return;
+	}
+	struct timespec ts = { 0, DP_IDLE_SLEEP_NS };
+
+	nanosleep(&ts, NULL);
+}
+
+static int
+dp_worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+
+	while (!atomic_load_explicit(&w->dp->stop, memory_order_relaxed)) {
+		if (dp_poll(w->dp, w->id))
+			w->idle = 0;
+		else
+			dp_idle(w);
+	}
+	return 0;
+}
+
+int
+dp_start(struct dp *dp)
+{
+	atomic_store(&dp->stop, false);
+	for (unsigned i = 0; i < dp->n_workers; i++) {
+		int rc = rte_eal_remote_launch(dp_worker_main, &dp->workers[i],
+				dp->workers[i].lcore);
+
+		if (rc < 0) {
+			dp_stop(dp);
+			return rc;
+		}
+		dp->running = true;
+	}
+	return 0;
+}
+
+void
+dp_stop(struct dp *dp)
+{
+	if (!dp->running)
+		return;
+	atomic_store(&dp->stop, true);
+	for (unsigned i = 0; i < dp->n_workers; i++)
+		rte_eal_wait_lcore(dp->workers[i].lcore);
+	dp->running = false;
+}
+
+void
+dp_destroy(struct dp *dp)
+{
+	if (dp == NULL)
+		return;
+	dp_stop(dp);
+	for (unsigned r = 0; r < DP_PORT__COUNT; r++)
+		if (dp->ports[r].started)
+			rte_eth_dev_stop(dp->ports[r].port_id);
+	for (unsigned i = 0; i < dp->n_workers; i++) {
+		rte_free(dp->workers[i].sip);
+		for (unsigned p = 0; p < DP_PORT__COUNT; p++)
+			rte_free(dp->workers[i].txb[p]);
+	}
+	rte_mempool_free(dp->pool);
+	rte_free(dp);
+}
+
+unsigned
+dp_workers(const struct dp *dp)
+{
+	return dp->n_workers;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp: the dataplane as the rest of sipedge sees it (no DPDK types here).
+ *
+ * dp_create() initialises the DPDK EAL from the `dataplane:` config, opens
+ * the outside and inside ports on whatever PMD their device arguments name
+ * and sets up one RX and one TX queue per worker on each. dp_start()
+ * launches the workers on their lcores; dp_stop() stops them. For tests
+ * and benchmarks, dp_poll() runs one iteration of a worker's loop on the
+ * calling thread instead.
+ *
+ * The EAL can be initialised once per process: one struct dp per process.
+ */
+#ifndef SIPEDGE_DP_H
+#define SIPEDGE_DP_H
+
+#include <stddef.h>
+
+#include "dataplane/dp_config.h"
+#include "platform/stats/stats.h"
+
+struct dp;
+
+/**
+ * Initialise the EAL and the ports.
+ *
+ * @param cfg      the `dataplane:` section (borrowed for the call; what is
+ *                 needed later is copied)
+ * @param argv0    program name for the EAL
+ * @param extra    further EAL arguments (after `--` on the command line),
+ *                 may be NULL when n_extra is 0
+ * @param n_extra  count of extra
+ * @param reg      stats registry: the dataplane registers its counters
+ *                 (one block per port) and uses shards 0..workers-1
+ * @param err      on failure, a message; errlen its size
+ * @return the dataplane, or NULL (see err).
+ *
+ * A port whose device names an ethdev that already exists (e.g. one a test
+ * made with rte_eth_from_rings() after dp_eal_init()) is used as it is.
+ */
+struct dp *dp_create(const struct dp_cfg *cfg, const char *argv0,
+		char *const *extra, unsigned n_extra, struct stats_reg *reg,
+		char *err, size_t errlen);
+
+/**
+ * Initialise only the EAL, for tests that make their own ports before
+ * dp_create() (which then skips the EAL). Same arguments as dp_create().
+ * @return 0, or a negative errno with err set.
+ */
+int dp_eal_init(const struct dp_cfg *cfg, const char *argv0,
+		char *const *extra, unsigned n_extra, char *err, size_t errlen);
+
+/** Launch the workers on their lcores. @return 0 or a negative errno. */
+int dp_start(struct dp *dp);
+
+/** Ask the workers to stop and wait for them. */
+void dp_stop(struct dp *dp);
+
+/** Stop the ports and free the dataplane (the EAL stays up). */
+void dp_destroy(struct dp *dp);
+
+/**
+ * One iteration of worker w's loop on the calling thread: a burst from
+ * every port, processed, replies flushed.
+ * @return frames received.
+ */
+unsigned dp_poll(struct dp *dp, unsigned w);
+
+/** Number of workers. */
+unsigned dp_workers(const struct dp *dp);
+
+#endif

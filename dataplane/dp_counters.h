@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Dataplane counters: one list, registered once per port ("dp_outside_*",
+ * "dp_inside_*"), one shard per worker. Every frame received is counted
+ * once in RX_FRAMES and ends in exactly one of: a reply or forward sent,
+ * a hand-off, or one drop reason.
+ */
+#ifndef SIPEDGE_DP_COUNTERS_H
+#define SIPEDGE_DP_COUNTERS_H
+
+#include "platform/stats/stats.h"
+
+#define DP_CTR_LIST(_)                                                     \
+	_(DP_RX_FRAMES, "rx_frames", "frames received")                       \
+	_(DP_TX_FRAMES, "tx_frames", "frames sent")                           \
+	_(DP_ARP_REPLIES, "arp_replies", "ARP requests for our address answered") \
+	_(DP_ND_REPLIES, "nd_replies", "neighbour solicitations answered")    \
+	_(DP_ICMP_ECHO_REPLIES, "icmp_echo_replies", "ICMP echo requests answered") \
+	_(DP_ICMP6_ECHO_REPLIES, "icmp6_echo_replies", "ICMPv6 echo requests answered") \
+	_(DP_SIP_RX, "sip_rx", "SIP over UDP received (well-formed)")         \
+	_(DP_DROP_TX_FULL, "drop_tx_full", "dropped: TX queue full")          \
+	_(DP_DROP_L2_SHORT, "drop_l2_short", "dropped: frame shorter than its headers") \
+	_(DP_DROP_L2_OTHER_MAC, "drop_l2_other_mac", "dropped: unicast to another MAC") \
+	_(DP_DROP_L2_ETHERTYPE, "drop_l2_ethertype", "dropped: EtherType not handled") \
+	_(DP_DROP_ARP_OTHER, "drop_arp_other", "dropped: ARP not asking for our address") \
+	_(DP_DROP_IP_HEADER, "drop_ip_header", "dropped: malformed IP header") \
+	_(DP_DROP_IP_CKSUM, "drop_ip_cksum", "dropped: bad IPv4 header checksum") \
+	_(DP_DROP_IP_TRUNCATED, "drop_ip_truncated", "dropped: frame shorter than its IP length") \
+	_(DP_DROP_IP_TTL, "drop_ip_ttl", "dropped: TTL or hop limit exhausted") \
+	_(DP_DROP_IP_FRAGMENT, "drop_ip_fragment", "dropped: IP fragment (not reassembled yet)") \
+	_(DP_DROP_IP_NOT_OURS, "drop_ip_not_ours", "dropped: not for the appliance (forwarding not built)") \
+	_(DP_DROP_IP_PROTO, "drop_ip_proto", "dropped: IP protocol not handled") \
+	_(DP_DROP_ICMP_OTHER, "drop_icmp_other", "dropped: ICMP other than echo or ND") \
+	_(DP_DROP_UDP_HEADER, "drop_udp_header", "dropped: malformed UDP header") \
+	_(DP_DROP_UDP_CKSUM, "drop_udp_cksum", "dropped: bad UDP checksum")   \
+	_(DP_DROP_UDP_PORT, "drop_udp_port", "dropped: UDP to a port with no service") \
+	_(DP_DROP_SIP_MALFORMED, "drop_sip_malformed", "dropped: malformed SIP") \
+	_(DP_DROP_SIP_NO_HANDLER, "drop_sip_no_handler", "dropped: SIP with no handler built yet")
+
+/** Counter ids within a port's block. */
+enum dp_ctr { STATS_ENUM(DP_CTR_LIST) DP_CTR__COUNT };
+
+#endif

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The per-frame pipeline, first stages: Ethernet (and one 802.1Q tag), ARP
+ * and neighbour discovery for the appliance's addresses, IPv4 / IPv6 header
+ * checks, ICMP and ICMPv6 echo, UDP checks and the SIP parse. Replies are
+ * built in the received mbuf and buffered for TX on the same port and
+ * queue. Every frame ends in exactly one outcome, counted.
+ */
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "dataplane/dp_priv.h"
+#include "platform/sip/sip.h"
+
+/* ICMPv6 types (RFC 4443, RFC 4861). */
+#define DP_ICMP6_ECHO_REQUEST 128
+#define DP_ICMP6_ECHO_REPLY 129
+#define DP_ICMP6_NS 135
+#define DP_ICMP6_NA 136
+#define DP_ND_OPT_SRC_LLADDR 1
+#define DP_ND_OPT_TGT_LLADDR 2
+
+/* Where a frame's layers are. */
+struct dp_frame {
+	struct rte_ether_hdr *eth;
+	uint16_t l3_off;     /* after Ethernet and the VLAN tag, if any */
+	uint16_t ethertype;  /* host order, after the VLAN tag */
+	uint32_t len;        /* frame length (one segment) */
+};
+
+static inline void
+dp_drop(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		enum dp_ctr why)
+{
+	dp_count(w, p, why, 1);
+	rte_pktmbuf_free(m);
+}
+
+/* Send a reply built in m back out of the port it came in on. */
+static inline void
+dp_reply(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		enum dp_ctr what)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	rte_ether_addr_copy(&eth->src_addr, &eth->dst_addr);
+	rte_ether_addr_copy(&p->mac, &eth->src_addr);
+	dp_count(w, p, what, 1);
+	rte_eth_tx_buffer(p->port_id, (uint16_t)w->id, w->txb[p->role], m);
+}
+
+/* ARP: answer a request for our IPv4 address (RFC 826). */
+static void
+dp_arp(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		const struct dp_frame *f)
+{
+	struct rte_arp_hdr *arp;
+
+	if (f->len < f->l3_off + sizeof(*arp))
+		return dp_drop(w, p, m, DP_DROP_L2_SHORT);
+	arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, f->l3_off);
+	if (arp->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
+	    arp->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
+	    arp->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) ||
+	    !p->has_ip4 || arp->arp_data.arp_tip != p->ip4)
+		return dp_drop(w, p, m, DP_DROP_ARP_OTHER);
+	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
+	arp->arp_data.arp_tha = arp->arp_data.arp_sha;
+	arp->arp_data.arp_tip = arp->arp_data.arp_sip;
+	rte_ether_addr_copy(&p->mac, &arp->arp_data.arp_sha);
+	arp->arp_data.arp_sip = p->ip4;
+	dp_reply(w, p, m, DP_ARP_REPLIES);
+}
+
+/* SIP over UDP: the fast-path parse; handlers arrive with later stages. */
+static void
+dp_sip(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		const char *data, uint32_t len)
+{
+	if (sip_msg_parse(w->sip, data, data + len, SIP_PARSE_FAST, NULL) <= 0)
+		return dp_drop(w, p, m, DP_DROP_SIP_MALFORMED);
+	dp_count(w, p, DP_SIP_RX, 1);
+	dp_drop(w, p, m, DP_DROP_SIP_NO_HANDLER);
+}
+
+static void
+dp_udp(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		struct rte_udp_hdr *udp, uint32_t l4_len, bool cksum_ok)
+{
+	if (l4_len < sizeof(*udp) ||
+	    rte_be_to_cpu_16(udp->dgram_len) != l4_len)
+		return dp_drop(w, p, m, DP_DROP_UDP_HEADER);
+	if (!cksum_ok)
+		return dp_drop(w, p, m, DP_DROP_UDP_CKSUM);
+	if (rte_be_to_cpu_16(udp->dst_port) != w->dp->sip_port)
+		return dp_drop(w, p, m, DP_DROP_UDP_PORT);
+	dp_sip(w, p, m, (const char *)(udp + 1),
+			l4_len - (uint32_t)sizeof(*udp));
+}
+
+static void
+dp_ipv4(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		const struct dp_frame *f)
+{
+	struct rte_ipv4_hdr *ip;
+	uint32_t ihl, tot;
+
+	if (f->len < f->l3_off + sizeof(*ip))
+		return dp_drop(w, p, m, DP_DROP_L2_SHORT);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, f->l3_off);
+	ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if ((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) || tot < ihl)
+		return dp_drop(w, p, m, DP_DROP_IP_HEADER);
+	if (f->len < f->l3_off + tot)
+		return dp_drop(w, p, m, DP_DROP_IP_TRUNCATED);
+	if (f->len < f->l3_off + ihl)
+		return dp_drop(w, p, m, DP_DROP_IP_HEADER);
+	/* Summed with its own checksum field, a good header gives 0. */
+	if (rte_ipv4_cksum(ip) != 0)
+		return dp_drop(w, p, m, DP_DROP_IP_CKSUM);
+	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG |
+			RTE_IPV4_HDR_OFFSET_MASK))
+		return dp_drop(w, p, m, DP_DROP_IP_FRAGMENT);
+	if (ip->time_to_live == 0)
+		return dp_drop(w, p, m, DP_DROP_IP_TTL);
+	if (!p->has_ip4 || ip->dst_addr != p->ip4)
+		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
+	/* Trailing Ethernet padding is not part of the datagram. */
+	rte_pktmbuf_trim(m, (uint16_t)(f->len - f->l3_off - tot));
+
+	void *l4 = (char *)ip + ihl;
+	uint32_t l4_len = tot - ihl;
+
+	if (ip->next_proto_id == IPPROTO_UDP) {
+		struct rte_udp_hdr *udp = l4;
+		bool ok = l4_len >= sizeof(*udp) && (udp->dgram_cksum == 0 ||
+			rte_ipv4_udptcp_cksum_verify(ip, udp) == 0);
+
+		return dp_udp(w, p, m, udp, l4_len, ok);
+	}
+	if (ip->next_proto_id == IPPROTO_ICMP) {
+		struct rte_icmp_hdr *icmp = l4;
+
+		if (l4_len < sizeof(*icmp) || rte_raw_cksum(icmp, l4_len) !=
+						       0xffff)
+			return dp_drop(w, p, m, DP_DROP_IP_HEADER);
+		if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST ||
+		    icmp->icmp_code != 0)
+			return dp_drop(w, p, m, DP_DROP_ICMP_OTHER);
+		/* RFC 1624 incremental update: only the type changes. */
+		icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+		uint32_t sum = (uint32_t)(~rte_be_to_cpu_16(icmp->icmp_cksum) &
+					  0xffff) + 0xffff - 0x0800;
+
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		icmp->icmp_cksum = rte_cpu_to_be_16((uint16_t)~sum);
+		ip->dst_addr = ip->src_addr;
+		ip->src_addr = p->ip4;
+		ip->time_to_live = 64;
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		return dp_reply(w, p, m, DP_ICMP_ECHO_REPLIES);
+	}
+	dp_drop(w, p, m, DP_DROP_IP_PROTO);
+}
+
+/* ICMPv6 checksum over the pseudo-header and the message (RFC 4443). */
+static uint16_t
+dp_icmp6_cksum(const struct rte_ipv6_hdr *ip6, const void *l4)
+{
+	return rte_ipv6_udptcp_cksum(ip6, l4);
+}
+
+/* Neighbour solicitation for our address: advertise (RFC 4861 §7.2.4). */
+static void
+dp_nd(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		struct rte_ipv6_hdr *ip6, uint8_t *icmp, uint32_t l4_len)
+{
+	/* type, code, cksum, reserved(4), target(16) [, options] */
+	if (l4_len < 24 || ip6->hop_limits != 255 || icmp[1] != 0)
+		return dp_drop(w, p, m, DP_DROP_ICMP_OTHER);
+	if (memcmp(icmp + 8, p->ip6, 16) != 0)
+		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
+	/* A solicitation from the unspecified address (DAD) gets no reply
+	 * to it: we run no DAD of our own and stay silent. */
+	static const uint8_t unspec[16];
+
+	if (memcmp(ip6->src_addr, unspec, 16) == 0)
+		return dp_drop(w, p, m, DP_DROP_ICMP_OTHER);
+	/* Reply: NA, solicited + override, target link-layer option. */
+	uint32_t na_len = 32;
+
+	if (rte_pktmbuf_data_len(m) <
+	    (uint32_t)((uint8_t *)icmp - rte_pktmbuf_mtod(m, uint8_t *)) +
+		    na_len &&
+	    rte_pktmbuf_append(m, (uint16_t)(na_len - l4_len)) == NULL)
+		return dp_drop(w, p, m, DP_DROP_L2_SHORT);
+	icmp[0] = DP_ICMP6_NA;
+	icmp[1] = 0;
+	icmp[4] = 0x60; /* S and O flags */
+	icmp[5] = icmp[6] = icmp[7] = 0;
+	icmp[24] = DP_ND_OPT_TGT_LLADDR;
+	icmp[25] = 1; /* 8 bytes */
+	memcpy(icmp + 26, p->mac.addr_bytes, 6);
+	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) -
+			((icmp - rte_pktmbuf_mtod(m, uint8_t *)) + na_len)));
+	memcpy(ip6->dst_addr, ip6->src_addr, 16);
+	memcpy(ip6->src_addr, p->ip6, 16);
+	ip6->payload_len = rte_cpu_to_be_16((uint16_t)na_len);
+	ip6->hop_limits = 255;
+	icmp[2] = icmp[3] = 0;
+	uint16_t ck = dp_icmp6_cksum(ip6, icmp);
+
+	memcpy(icmp + 2, &ck, 2);
+	dp_reply(w, p, m, DP_ND_REPLIES);
+}
+
+static void
+dp_ipv6(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		const struct dp_frame *f)
+{
+	struct rte_ipv6_hdr *ip6;
+	uint32_t plen;
+
+	if (f->len < f->l3_off + sizeof(*ip6))
+		return dp_drop(w, p, m, DP_DROP_L2_SHORT);
+	ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, f->l3_off);
+	if ((rte_be_to_cpu_32(ip6->vtc_flow) >> 28) != 6)
+		return dp_drop(w, p, m, DP_DROP_IP_HEADER);
+	plen = rte_be_to_cpu_16(ip6->payload_len);
+	if (f->len < f->l3_off + sizeof(*ip6) + plen)
+		return dp_drop(w, p, m, DP_DROP_IP_TRUNCATED);
+	if (ip6->hop_limits == 0)
+		return dp_drop(w, p, m, DP_DROP_IP_TTL);
+	if (!p->has_ip6)
+		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
+	rte_pktmbuf_trim(m, (uint16_t)(f->len - f->l3_off - sizeof(*ip6) -
+				       plen));
+
+	uint8_t *l4 = (uint8_t *)(ip6 + 1);
+	bool to_us = memcmp(ip6->dst_addr, p->ip6, 16) == 0;
+
+	if (ip6->proto == IPPROTO_ICMPV6) {
+		if (plen < 4 || rte_ipv6_udptcp_cksum_verify(ip6, l4) != 0)
+			return dp_drop(w, p, m, DP_DROP_IP_HEADER);
+		if (l4[0] == DP_ICMP6_NS)
+			return dp_nd(w, p, m, ip6, l4, plen);
+		if (!to_us)
+			return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
+		if (l4[0] != DP_ICMP6_ECHO_REQUEST || l4[1] != 0)
+			return dp_drop(w, p, m, DP_DROP_ICMP_OTHER);
+		l4[0] = DP_ICMP6_ECHO_REPLY;
+		memcpy(ip6->dst_addr, ip6->src_addr, 16);
+		memcpy(ip6->src_addr, p->ip6, 16);
+		ip6->hop_limits = 64;
+		l4[2] = l4[3] = 0;
+		uint16_t ck = dp_icmp6_cksum(ip6, l4);
+
+		memcpy(l4 + 2, &ck, 2);
+		return dp_reply(w, p, m, DP_ICMP6_ECHO_REPLIES);
+	}
+	if (!to_us)
+		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
+	if (ip6->proto == IPPROTO_UDP) {
+		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)l4;
+		/* A zero UDP checksum is not allowed over IPv6 (RFC 8200). */
+		bool ok = plen >= sizeof(*udp) &&
+			  rte_ipv6_udptcp_cksum_verify(ip6, udp) == 0 &&
+			  udp->dgram_cksum != 0;
+
+		return dp_udp(w, p, m, udp, plen, ok);
+	}
+	dp_drop(w, p, m, DP_DROP_IP_PROTO);
+}
+
+void
+dp_input(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m)
+{
+	struct dp_frame f;
+
+	f.len = rte_pktmbuf_data_len(m);
+	if (f.len < sizeof(struct rte_ether_hdr))
+		return dp_drop(w, p, m, DP_DROP_L2_SHORT);
+	f.eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	f.l3_off = sizeof(struct rte_ether_hdr);
+	f.ethertype = rte_be_to_cpu_16(f.eth->ether_type);
+	if (f.ethertype == RTE_ETHER_TYPE_VLAN) {
+		struct rte_vlan_hdr *vh;
+
+		if (f.len < f.l3_off + sizeof(*vh))
+			return dp_drop(w, p, m, DP_DROP_L2_SHORT);
+		vh = rte_pktmbuf_mtod_offset(m, struct rte_vlan_hdr *,
+				f.l3_off);
+		f.ethertype = rte_be_to_cpu_16(vh->eth_proto);
+		f.l3_off += sizeof(*vh);
+	}
+	/* Ours, broadcast, or the solicited-node group of our IPv6. */
+	const uint8_t *dst = f.eth->dst_addr.addr_bytes;
+
+	if (!rte_is_same_ether_addr(&f.eth->dst_addr, &p->mac) &&
+	    !rte_is_broadcast_ether_addr(&f.eth->dst_addr) &&
+	    !(p->has_ip6 && memcmp(dst, p->ip6_sn_mac, 6) == 0))
+		return dp_drop(w, p, m, DP_DROP_L2_OTHER_MAC);
+	switch (f.ethertype) {
+	case RTE_ETHER_TYPE_ARP:
+		return dp_arp(w, p, m, &f);
+	case RTE_ETHER_TYPE_IPV4:
+		return dp_ipv4(w, p, m, &f);
+	case RTE_ETHER_TYPE_IPV6:
+		return dp_ipv6(w, p, m, &f);
+	default:
+		return dp_drop(w, p, m, DP_DROP_L2_ETHERTYPE);
+	}
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Dataplane internals: DPDK types. Only dataplane/ includes this. */
+#ifndef SIPEDGE_DP_PRIV_H
+#define SIPEDGE_DP_PRIV_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "dataplane/dp.h"
+#include "dataplane/dp_counters.h"
+#include "platform/sip/sip_types.h"
+
+/** Frames per RX burst and per TX buffer. */
+#define DP_BURST 32
+/** Most workers. */
+#define DP_MAX_WORKERS 64
+
+/** One port: its ethdev and the appliance's identity on it. */
+struct dp_port {
+	uint16_t port_id;         /**< ethdev port id */
+	uint8_t role;             /**< enum dp_port_role */
+	bool has_ip4;             /**< ipv4 configured */
+	bool has_ip6;             /**< ipv6 configured */
+	bool started;             /**< rte_eth_dev_start() succeeded */
+	struct rte_ether_addr mac; /**< the appliance's MAC here */
+	uint32_t ip4;             /**< network byte order */
+	uint8_t ip6[16];          /**< the appliance's IPv6 address */
+	uint8_t ip6_sn_mac[6];    /**< solicited-node multicast MAC of ip6 */
+	int ctr_base;             /**< stats id of this port's DP_RX_FRAMES */
+};
+
+/** Per-worker state: one writer, cache aligned. */
+struct dp_worker {
+	struct dp *dp;                 /**< back pointer */
+	unsigned id;                   /**< worker index = queue index */
+	unsigned lcore;                /**< EAL lcore it runs on */
+	uint64_t *ctr;                 /**< its stats shard */
+	unsigned idle;                 /**< consecutive empty polls */
+	struct rte_eth_dev_tx_buffer *txb[DP_PORT__COUNT]; /**< per port */
+	struct sip_msg *sip;           /**< SIP parse scratch */
+} __rte_cache_aligned;
+
+/** The dataplane. */
+struct dp {
+	struct rte_mempool *pool;        /**< mbufs */
+	struct dp_port ports[DP_PORT__COUNT]; /**< outside, inside */
+	unsigned n_workers;              /**< workers */
+	enum dp_poll poll;               /**< polling mode */
+	uint16_t sip_port;               /**< UDP port of SIP */
+	struct stats_reg *reg;           /**< counters */
+	atomic_bool stop;                /**< workers leave their loop */
+	bool running;                    /**< dp_start() launched them */
+	struct dp_worker workers[DP_MAX_WORKERS]; /**< per worker */
+};
+
+/** Count n on the worker's shard for a port-relative counter. */
+static inline void
+dp_count(struct dp_worker *w, const struct dp_port *p, enum dp_ctr c,
+		uint64_t n)
+{
+	stats_add(w->ctr, (unsigned)(p->ctr_base + (int)c), n);
+}
+
+/**
+ * Process one received frame: reply, forward, hand off or drop it, and
+ * count why. Takes ownership of m.
+ */
+void dp_input(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m);
+
+#endif

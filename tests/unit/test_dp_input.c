@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dataplane's first stages, in process: two ports on DPDK's net_ring
+ * PMD (rte_eth_from_rings() names them net_ring_NAME), frames put on
+ * their RX rings, one dp_poll(), replies taken from the TX rings and
+ * counters read from the stats registry.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_arp.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_udp.h>
+
+#include "dataplane/dp.h"
+
+#define OUT_MAC "02:5e:00:00:01:01"
+static const uint8_t out_mac[6] = { 0x02, 0x5e, 0, 0, 1, 1 };
+static const uint8_t peer_mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+static const uint8_t our_ip[4] = { 198, 51, 100, 1 };
+static const uint8_t peer_ip[4] = { 198, 51, 100, 10 };
+static const uint8_t our_ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1,
+				     0, 0, 0, 0, 0, 0, 0, 1 };
+static const uint8_t peer_ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1,
+				      0, 0, 0, 0, 0, 0, 0, 0x10 };
+
+static struct dp *dp;
+static struct stats_reg *reg;
+static struct rte_mempool *pool;
+static struct rte_ring *rx[2], *tx[2];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	static char *eal_args[] = { "--no-huge", "-m", "256", "--no-pci",
+				    "--no-telemetry", "--log-level=error" };
+	char prefix[64], err[256];
+	struct dp_cfg cfg = {
+		.eal_args = eal_args,
+		.eal_args_count = 6,
+		.file_prefix = prefix,
+		.workers = 1,
+		.poll = DP_POLL_ADAPTIVE,
+		.mbufs = 1023,
+		.mbuf_data_room = 2048,
+		.sip_port = 5060,
+		.ports = {
+			.outside = { .device = "net_ring_ring_out", .mac = OUT_MAC,
+				     .ipv4 = "198.51.100.1/24",
+				     .ipv6 = "2001:db8:0:1::1/64" },
+			.inside = { .device = "net_ring_ring_in",
+				    .mac = "02:5e:00:00:02:01",
+				    .ipv4 = "192.0.2.1/24" },
+		},
+	};
+
+	/* Every DPDK process needs its own prefix (tests run in parallel). */
+	snprintf(prefix, sizeof(prefix), "test_dp_input_%d", (int)getpid());
+	if (dp_eal_init(&cfg, "test_dp_input", NULL, 0, err, sizeof(err)) < 0) {
+		fprintf(stderr, "EAL: %s\n", err);
+		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "rx%d", i);
+		rx[i] = rte_ring_create(n, 256, SOCKET_ID_ANY,
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(n, sizeof(n), "tx%d", i);
+		tx[i] = rte_ring_create(n, 256, SOCKET_ID_ANY,
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (rte_eth_from_rings(i ? "ring_in" : "ring_out", &rx[i], 1,
+				&tx[i], 1, SOCKET_ID_ANY) < 0)
+			return -1;
+	}
+	pool = rte_pktmbuf_pool_create("test_pool", 511, 0, 0,
+			2048 + RTE_PKTMBUF_HEADROOM, SOCKET_ID_ANY);
+	reg = stats_reg_create(4, 256);
+	dp = dp_create(&cfg, "test_dp_input", NULL, 0, reg, err, sizeof(err));
+	if (dp == NULL)
+		fprintf(stderr, "dp_create: %s\n", err);
+	return dp && pool && reg ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	dp_destroy(dp);
+	stats_reg_destroy(reg);
+	return 0;
+}
+
+static uint64_t
+ctr(const char *name)
+{
+	uint64_t v = 0;
+	int id = stats_find(reg, name);
+
+	assert_true(id >= 0);
+	assert_int_equal(stats_read(reg, (unsigned)id, &v), 0);
+	return v;
+}
+
+/* Put a frame on the outside port, poll, return the reply or NULL. */
+static struct rte_mbuf *
+exchange(const void *frame, size_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool), *out = NULL;
+
+	assert_non_null(m);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)len), frame, len);
+	assert_int_equal(rte_ring_enqueue(rx[0], m), 0);
+	assert_int_equal(dp_poll(dp, 0), 1);
+	if (rte_ring_dequeue(tx[0], (void **)&out) < 0)
+		return NULL;
+	return out;
+}
+
+static size_t
+eth(uint8_t *f, const uint8_t *dst, uint16_t type)
+{
+	struct rte_ether_hdr *e = (struct rte_ether_hdr *)f;
+
+	memcpy(e->dst_addr.addr_bytes, dst, 6);
+	memcpy(e->src_addr.addr_bytes, peer_mac, 6);
+	e->ether_type = rte_cpu_to_be_16(type);
+	return sizeof(*e);
+}
+
+static size_t
+ipv4(uint8_t *f, uint8_t proto, size_t l4_len)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)f;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + l4_len));
+	ip->time_to_live = 64;
+	ip->next_proto_id = proto;
+	memcpy(&ip->src_addr, peer_ip, 4);
+	memcpy(&ip->dst_addr, our_ip, 4);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return sizeof(*ip);
+}
+
+static size_t
+arp_request(uint8_t *f, const uint8_t tip[4])
+{
+	size_t n = eth(f, (const uint8_t[6]){ 0xff, 0xff, 0xff, 0xff, 0xff,
+					      0xff }, RTE_ETHER_TYPE_ARP);
+	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(f + n);
+
+	a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = 6;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+	memcpy(a->arp_data.arp_sha.addr_bytes, peer_mac, 6);
+	memcpy(&a->arp_data.arp_sip, peer_ip, 4);
+	memset(a->arp_data.arp_tha.addr_bytes, 0, 6);
+	memcpy(&a->arp_data.arp_tip, tip, 4);
+	return n + sizeof(*a);
+}
+
+static void
+test_arp_request_for_our_address_is_answered(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	size_t n = arp_request(f, our_ip);
+	uint64_t before = ctr("dp_outside_arp_replies");
+	struct rte_mbuf *r = exchange(f, n);
+
+	assert_non_null(r);
+	struct rte_ether_hdr *e = rte_pktmbuf_mtod(r, struct rte_ether_hdr *);
+	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(e + 1);
+
+	assert_memory_equal(e->dst_addr.addr_bytes, peer_mac, 6);
+	assert_memory_equal(e->src_addr.addr_bytes, out_mac, 6);
+	assert_int_equal(rte_be_to_cpu_16(a->arp_opcode), RTE_ARP_OP_REPLY);
+	assert_memory_equal(a->arp_data.arp_sha.addr_bytes, out_mac, 6);
+	assert_memory_equal(&a->arp_data.arp_sip, our_ip, 4);
+	assert_memory_equal(&a->arp_data.arp_tip, peer_ip, 4);
+	assert_int_equal(ctr("dp_outside_arp_replies"), before + 1);
+	rte_pktmbuf_free(r);
+}
+
+static void
+test_arp_request_for_another_address_is_dropped(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	size_t n = arp_request(f, (const uint8_t[4]){ 198, 51, 100, 77 });
+	uint64_t before = ctr("dp_outside_drop_arp_other");
+
+	assert_null(exchange(f, n));
+	assert_int_equal(ctr("dp_outside_drop_arp_other"), before + 1);
+}
+
+static void
+test_icmp_echo_is_answered(void **state)
+{
+	(void)state;
+	uint8_t f[256];
+	size_t n = eth(f, out_mac, RTE_ETHER_TYPE_IPV4);
+	size_t l4 = sizeof(struct rte_icmp_hdr) + 8;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + n);
+
+	n += ipv4(f + n, IPPROTO_ICMP, l4);
+	struct rte_icmp_hdr *ic = (struct rte_icmp_hdr *)(f + n);
+
+	memset(ic, 0, l4);
+	ic->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+	ic->icmp_ident = rte_cpu_to_be_16(7);
+	memcpy(ic + 1, "pingdata", 8);
+	ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, l4);
+	(void)ip;
+	struct rte_mbuf *r = exchange(f, n + l4);
+
+	assert_non_null(r);
+	struct rte_ipv4_hdr *rip = rte_pktmbuf_mtod_offset(r,
+			struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+	struct rte_icmp_hdr *ric = (struct rte_icmp_hdr *)(rip + 1);
+
+	assert_int_equal(ric->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
+	assert_int_equal(rte_raw_cksum(ric, l4), 0xffff);
+	assert_int_equal(rte_ipv4_cksum(rip), 0);
+	assert_memory_equal(&rip->dst_addr, peer_ip, 4);
+	assert_memory_equal(&rip->src_addr, our_ip, 4);
+	assert_memory_equal(ric + 1, "pingdata", 8);
+	rte_pktmbuf_free(r);
+}
+
+static void
+test_bad_ipv4_checksum_is_dropped(void **state)
+{
+	(void)state;
+	uint8_t f[256];
+	size_t n = eth(f, out_mac, RTE_ETHER_TYPE_IPV4);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + n);
+
+	n += ipv4(f + n, IPPROTO_UDP, 8);
+	memset(f + n, 0, 8);
+	ip->hdr_checksum ^= 0x0101;
+	uint64_t before = ctr("dp_outside_drop_ip_cksum");
+
+	assert_null(exchange(f, n + 8));
+	assert_int_equal(ctr("dp_outside_drop_ip_cksum"), before + 1);
+}
+
+static void
+test_frame_shorter_than_ip_length_is_dropped(void **state)
+{
+	(void)state;
+	uint8_t f[256];
+	size_t n = eth(f, out_mac, RTE_ETHER_TYPE_IPV4);
+
+	n += ipv4(f + n, IPPROTO_UDP, 100);
+	memset(f + n, 0, 20);
+	uint64_t before = ctr("dp_outside_drop_ip_truncated");
+
+	assert_null(exchange(f, n + 20));
+	assert_int_equal(ctr("dp_outside_drop_ip_truncated"), before + 1);
+}
+
+static void
+test_bogus_ihl_is_dropped(void **state)
+{
+	(void)state;
+	uint8_t f[256];
+	size_t n = eth(f, out_mac, RTE_ETHER_TYPE_IPV4);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + n);
+
+	n += ipv4(f + n, IPPROTO_UDP, 8);
+	ip->version_ihl = 0x43;
+	uint64_t before = ctr("dp_outside_drop_ip_header");
+
+	assert_null(exchange(f, n + 8));
+	assert_int_equal(ctr("dp_outside_drop_ip_header"), before + 1);
+}
+
+static void
+test_unicast_to_another_mac_is_dropped(void **state)
+{
+	(void)state;
+	uint8_t f[256];
+	size_t n = eth(f, peer_mac, RTE_ETHER_TYPE_IPV4);
+
+	n += ipv4(f + n, IPPROTO_UDP, 8);
+	uint64_t before = ctr("dp_outside_drop_l2_other_mac");
+
+	assert_null(exchange(f, n + 8));
+	assert_int_equal(ctr("dp_outside_drop_l2_other_mac"), before + 1);
+}
+
+static void
+test_runt_frame_is_dropped(void **state)
+{
+	(void)state;
+	uint8_t f[8] = { 0 };
+	uint64_t before = ctr("dp_outside_drop_l2_short");
+
+	assert_null(exchange(f, sizeof(f)));
+	assert_int_equal(ctr("dp_outside_drop_l2_short"), before + 1);
+}
+
+/* A UDP datagram to us on port dport carrying text; checksum filled. */
+static size_t
+udp4(uint8_t *f, uint16_t dport, const char *text, bool good_cksum)
+{
+	size_t n = eth(f, out_mac, RTE_ETHER_TYPE_IPV4);
+	size_t tl = strlen(text), l4 = sizeof(struct rte_udp_hdr) + tl;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + n);
+
+	n += ipv4(f + n, IPPROTO_UDP, l4);
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)(f + n);
+
+	u->src_port = rte_cpu_to_be_16(5060);
+	u->dst_port = rte_cpu_to_be_16(dport);
+	u->dgram_len = rte_cpu_to_be_16((uint16_t)l4);
+	u->dgram_cksum = 0;
+	memcpy(u + 1, text, tl);
+	u->dgram_cksum = rte_ipv4_udptcp_cksum(ip, u);
+	if (!good_cksum)
+		u->dgram_cksum ^= 0x00ff;
+	return n + l4;
+}
+
+#define OPTIONS_MSG                                                        \
+	"OPTIONS sip:198.51.100.1 SIP/2.0\r\n"                             \
+	"Via: SIP/2.0/UDP 198.51.100.10:5060;branch=z9hG4bKo1\r\n"         \
+	"Max-Forwards: 70\r\n"                                             \
+	"From: <sip:ping@partner.example>;tag=1\r\n"                       \
+	"To: <sip:198.51.100.1>\r\n"                                       \
+	"Call-ID: o1@198.51.100.10\r\n"                                    \
+	"CSeq: 1 OPTIONS\r\n"                                              \
+	"Content-Length: 0\r\n\r\n"
+
+static void
+test_sip_over_udp_is_parsed(void **state)
+{
+	(void)state;
+	uint8_t f[1024];
+	size_t n = udp4(f, 5060, OPTIONS_MSG, true);
+	uint64_t before = ctr("dp_outside_sip_rx");
+
+	assert_null(exchange(f, n));
+	assert_int_equal(ctr("dp_outside_sip_rx"), before + 1);
+}
+
+static void
+test_malformed_sip_is_counted_and_dropped(void **state)
+{
+	(void)state;
+	uint8_t f[1024];
+	size_t n = udp4(f, 5060, "OPTIONS sip:x SIP/2.0\r\nTo: a\rb\r\n\r\n",
+			true);
+	uint64_t before = ctr("dp_outside_drop_sip_malformed");
+
+	assert_null(exchange(f, n));
+	assert_int_equal(ctr("dp_outside_drop_sip_malformed"), before + 1);
+}
+
+static void
+test_bad_udp_checksum_is_dropped(void **state)
+{
+	(void)state;
+	uint8_t f[1024];
+	size_t n = udp4(f, 5060, OPTIONS_MSG, false);
+	uint64_t before = ctr("dp_outside_drop_udp_cksum");
+
+	assert_null(exchange(f, n));
+	assert_int_equal(ctr("dp_outside_drop_udp_cksum"), before + 1);
+}
+
+static void
+test_udp_to_a_closed_port_is_dropped(void **state)
+{
+	(void)state;
+	uint8_t f[1024];
+	size_t n = udp4(f, 9999, "hello", true);
+	uint64_t before = ctr("dp_outside_drop_udp_port");
+
+	assert_null(exchange(f, n));
+	assert_int_equal(ctr("dp_outside_drop_udp_port"), before + 1);
+}
+
+static size_t
+ipv6(uint8_t *f, const uint8_t *dst, uint8_t proto, size_t plen,
+		uint8_t hops)
+{
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)f;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16((uint16_t)plen);
+	ip->proto = proto;
+	ip->hop_limits = hops;
+	memcpy(ip->src_addr, peer_ip6, 16);
+	memcpy(ip->dst_addr, dst, 16);
+	return sizeof(*ip);
+}
+
+static void
+test_neighbour_solicitation_is_advertised(void **state)
+{
+	(void)state;
+	uint8_t f[256];
+	const uint8_t snm[6] = { 0x33, 0x33, 0xff, 0, 0, 1 };
+	uint8_t sn_ip[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0,
+			      0, 0, 0, 1, 0xff, 0, 0, 1 };
+	size_t n = eth(f, snm, RTE_ETHER_TYPE_IPV6);
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(f + n);
+
+	n += ipv6(f + n, sn_ip, IPPROTO_ICMPV6, 32, 255);
+	uint8_t *ic = f + n;
+
+	memset(ic, 0, 32);
+	ic[0] = 135;
+	memcpy(ic + 8, our_ip6, 16);
+	ic[24] = 1;
+	ic[25] = 1;
+	memcpy(ic + 26, peer_mac, 6);
+	uint16_t ck = rte_ipv6_udptcp_cksum(ip, ic);
+
+	memcpy(ic + 2, &ck, 2);
+	struct rte_mbuf *r = exchange(f, n + 32);
+
+	assert_non_null(r);
+	struct rte_ipv6_hdr *rip = rte_pktmbuf_mtod_offset(r,
+			struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
+	uint8_t *ric = (uint8_t *)(rip + 1);
+
+	assert_int_equal(ric[0], 136);
+	assert_memory_equal(ric + 8, our_ip6, 16);
+	assert_memory_equal(ric + 26, out_mac, 6);
+	assert_memory_equal(rip->dst_addr, peer_ip6, 16);
+	assert_int_equal(rte_ipv6_udptcp_cksum_verify(rip, ric), 0);
+	rte_pktmbuf_free(r);
+}
+
+static void
+test_icmpv6_echo_is_answered(void **state)
+{
+	(void)state;
+	uint8_t f[256];
+	size_t n = eth(f, out_mac, RTE_ETHER_TYPE_IPV6);
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(f + n);
+
+	n += ipv6(f + n, our_ip6, IPPROTO_ICMPV6, 16, 64);
+	uint8_t *ic = f + n;
+
+	memset(ic, 0, 16);
+	ic[0] = 128;
+	memcpy(ic + 8, "v6 ping!", 8);
+	uint16_t ck = rte_ipv6_udptcp_cksum(ip, ic);
+
+	memcpy(ic + 2, &ck, 2);
+	struct rte_mbuf *r = exchange(f, n + 16);
+
+	assert_non_null(r);
+	struct rte_ipv6_hdr *rip = rte_pktmbuf_mtod_offset(r,
+			struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
+	uint8_t *ric = (uint8_t *)(rip + 1);
+
+	assert_int_equal(ric[0], 129);
+	assert_memory_equal(rip->src_addr, our_ip6, 16);
+	assert_int_equal(rte_ipv6_udptcp_cksum_verify(rip, ric), 0);
+	rte_pktmbuf_free(r);
+}
+
+static void
+test_every_frame_is_counted_once(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	size_t n = arp_request(f, our_ip);
+	uint64_t rx_before = ctr("dp_outside_rx_frames");
+	uint64_t tx_before = ctr("dp_outside_tx_frames");
+	struct rte_mbuf *r = exchange(f, n);
+
+	assert_non_null(r);
+	rte_pktmbuf_free(r);
+	assert_int_equal(ctr("dp_outside_rx_frames"), rx_before + 1);
+	assert_int_equal(ctr("dp_outside_tx_frames"), tx_before + 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arp_request_for_our_address_is_answered),
+		cmocka_unit_test(test_arp_request_for_another_address_is_dropped),
+		cmocka_unit_test(test_icmp_echo_is_answered),
+		cmocka_unit_test(test_bad_ipv4_checksum_is_dropped),
+		cmocka_unit_test(test_frame_shorter_than_ip_length_is_dropped),
+		cmocka_unit_test(test_bogus_ihl_is_dropped),
+		cmocka_unit_test(test_unicast_to_another_mac_is_dropped),
+		cmocka_unit_test(test_runt_frame_is_dropped),
+		cmocka_unit_test(test_sip_over_udp_is_parsed),
+		cmocka_unit_test(test_malformed_sip_is_counted_and_dropped),
+		cmocka_unit_test(test_bad_udp_checksum_is_dropped),
+		cmocka_unit_test(test_udp_to_a_closed_port_is_dropped),
+		cmocka_unit_test(test_neighbour_solicitation_is_advertised),
+		cmocka_unit_test(test_icmpv6_echo_is_answered),
+		cmocka_unit_test(test_every_frame_is_counted_once),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
