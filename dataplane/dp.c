@@ -15,7 +15,10 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_ip.h>
 #include <rte_pause.h>
+#include <rte_ring.h>
+#include <rte_udp.h>
 
 #include "dataplane/dp_priv.h"
 #include "platform/log/log.h"
@@ -238,12 +241,30 @@ dp_workers_setup(struct dp *dp, char *err, size_t errlen)
 		dp->workers[i].lcore = lcore;
 		i++;
 	}
+	/* Shards 0..workers-1 are the workers', the next the control's. */
+	dp->ctl_ctr = stats_shard(dp->reg, dp->n_workers);
+	dp->ctl_tx = rte_ring_create("dp_ctl_tx", DP_HANDOFF_RING,
+			(int)rte_socket_id(), RING_F_SC_DEQ);
+	if (dp->ctl_ctr == NULL || dp->ctl_tx == NULL) {
+		snprintf(err, errlen, "control TX ring or stats shard missing");
+		return -ENOMEM;
+	}
 	for (i = 0; i < dp->n_workers; i++) {
 		struct dp_worker *w = &dp->workers[i];
+		char name[32];
 
 		w->dp = dp;
 		w->id = i;
 		w->ctr = stats_shard(dp->reg, i);
+		snprintf(name, sizeof(name), "dp_handoff%u", i);
+		w->handoff = rte_ring_create(name, DP_HANDOFF_RING,
+				(int)rte_socket_id(),
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (w->handoff == NULL) {
+			snprintf(err, errlen, "hand-off ring: %s",
+					rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
 		w->sip = rte_zmalloc("sip_msg", sizeof(*w->sip),
 				RTE_CACHE_LINE_SIZE);
 		if (w->ctr == NULL || w->sip == NULL) {
@@ -296,8 +317,10 @@ dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
 	dp->sip_port = (uint16_t)cfg->sip_port;
 	dp->reg = reg;
 	atomic_init(&dp->stop, false);
+	/* The private area carries the hand-off metadata. */
 	dp->pool = rte_pktmbuf_pool_create("sipedge_mbufs", cfg->mbufs,
-			RTE_MIN(256u, cfg->mbufs / 2), 0,
+			RTE_MIN(256u, cfg->mbufs / 2),
+			RTE_ALIGN(sizeof(struct dp_meta), RTE_MBUF_PRIV_ALIGN),
 			(uint16_t)(cfg->mbuf_data_room + RTE_PKTMBUF_HEADROOM),
 			(int)rte_socket_id());
 	if (dp->pool == NULL) {
@@ -355,6 +378,18 @@ dp_poll(struct dp *dp, unsigned wi)
 			dp_input(w, p, pkts[i]);
 		}
 		total += n;
+	}
+	/* Worker 0 transmits what the control plane sends. */
+	if (wi == 0 && !rte_ring_empty(dp->ctl_tx)) {
+		uint16_t n = (uint16_t)rte_ring_sc_dequeue_burst(dp->ctl_tx,
+				(void **)pkts, DP_BURST, NULL);
+
+		for (uint16_t i = 0; i < n; i++) {
+			uint8_t r = dp_meta(pkts[i])->route.port;
+
+			rte_eth_tx_buffer(dp->ports[r].port_id, 0, w->txb[r],
+					pkts[i]);
+		}
 	}
 	for (unsigned r = 0; r < DP_PORT__COUNT; r++) {
 		uint16_t sent = rte_eth_tx_buffer_flush(dp->ports[r].port_id,
@@ -431,9 +466,23 @@ dp_destroy(struct dp *dp)
 		if (dp->ports[r].started)
 			rte_eth_dev_stop(dp->ports[r].port_id);
 	for (unsigned i = 0; i < dp->n_workers; i++) {
+		struct rte_mbuf *m;
+
+		while (dp->workers[i].handoff &&
+		       rte_ring_dequeue(dp->workers[i].handoff,
+				       (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(dp->workers[i].handoff);
 		rte_free(dp->workers[i].sip);
 		for (unsigned p = 0; p < DP_PORT__COUNT; p++)
 			rte_free(dp->workers[i].txb[p]);
+	}
+	if (dp->ctl_tx) {
+		struct rte_mbuf *m;
+
+		while (rte_ring_dequeue(dp->ctl_tx, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(dp->ctl_tx);
 	}
 	rte_mempool_free(dp->pool);
 	rte_free(dp);
@@ -443,4 +492,129 @@ unsigned
 dp_workers(const struct dp *dp)
 {
 	return dp->n_workers;
+}
+
+unsigned
+dp_handoff_rx(struct dp *dp, struct dp_msg *out, unsigned n)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned got = 0;
+
+	for (unsigned i = 0; i < dp->n_workers && got < n; i++) {
+		unsigned want = RTE_MIN(n - got, (unsigned)DP_BURST);
+		unsigned k = rte_ring_sc_dequeue_burst(dp->workers[i].handoff,
+				(void **)pkts, want, NULL);
+
+		for (unsigned j = 0; j < k; j++) {
+			const struct dp_meta *meta = dp_meta(pkts[j]);
+			struct dp_msg *msg = &out[got++];
+
+			msg->data = rte_pktmbuf_mtod_offset(pkts[j],
+					const char *, meta->payload_off);
+			msg->len = meta->payload_len;
+			msg->src = meta->src;
+			msg->dst = meta->dst;
+			msg->route = meta->route;
+			msg->handle = pkts[j];
+		}
+	}
+	return got;
+}
+
+void
+dp_msg_release(struct dp *dp, struct dp_msg *m)
+{
+	(void)dp;
+	rte_pktmbuf_free(m->handle);
+	m->handle = NULL;
+}
+
+/* Ethernet + IPv4/IPv6 + UDP around data, in a new mbuf. */
+static struct rte_mbuf *
+dp_build_udp(struct dp *dp, const struct dp_port *p,
+		const struct dp_route *route, const struct netaddr *src,
+		const struct netaddr *dst, const void *data, uint32_t len)
+{
+	bool v6 = src->family == AF_INET6;
+	uint32_t l3 = v6 ? sizeof(struct rte_ipv6_hdr) :
+			   sizeof(struct rte_ipv4_hdr);
+	uint32_t total = (uint32_t)sizeof(struct rte_ether_hdr) + l3 +
+			 (uint32_t)sizeof(struct rte_udp_hdr) + len;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(dp->pool);
+
+	if (m == NULL)
+		return NULL;
+	char *f = rte_pktmbuf_append(m, (uint16_t)total);
+
+	if (f == NULL || total > UINT16_MAX) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)f;
+
+	memcpy(eth->dst_addr.addr_bytes, route->mac, 6);
+	rte_ether_addr_copy(&p->mac, &eth->src_addr);
+	eth->ether_type = rte_cpu_to_be_16(v6 ? RTE_ETHER_TYPE_IPV6 :
+						RTE_ETHER_TYPE_IPV4);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(f + sizeof(*eth) + l3);
+
+	udp->src_port = rte_cpu_to_be_16(src->port);
+	udp->dst_port = rte_cpu_to_be_16(dst->port);
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(sizeof(*udp) + len));
+	udp->dgram_cksum = 0;
+	memcpy(udp + 1, data, len);
+	if (v6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(eth + 1);
+
+		ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip6->payload_len = udp->dgram_len;
+		ip6->proto = IPPROTO_UDP;
+		ip6->hop_limits = 64;
+		memcpy(ip6->src_addr, src->ip, 16);
+		memcpy(ip6->dst_addr, dst->ip, 16);
+		udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip6, udp);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+
+		memset(ip, 0, sizeof(*ip));
+		ip->version_ihl = 0x45;
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(l3 +
+				sizeof(*udp) + len));
+		ip->time_to_live = 64;
+		ip->next_proto_id = IPPROTO_UDP;
+		memcpy(&ip->src_addr, src->ip, 4);
+		memcpy(&ip->dst_addr, dst->ip, 4);
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	}
+	dp_meta(m)->route = *route;
+	return m;
+}
+
+int
+dp_send_udp(struct dp *dp, const struct dp_route *route,
+		const struct netaddr *src, const struct netaddr *dst,
+		const void *data, uint32_t len)
+{
+	if (route->port >= DP_PORT__COUNT || src->family != dst->family ||
+	    (src->family != AF_INET && src->family != AF_INET6))
+		return -EINVAL;
+	const struct dp_port *p = &dp->ports[route->port];
+	struct rte_mbuf *m = dp_build_udp(dp, p, route, src, dst, data, len);
+
+	/* The control shard has one writer per control thread; with one
+	 * control thread today, plain adds are safe. */
+	if (m == NULL) {
+		stats_add(dp->ctl_ctr, (unsigned)(p->ctr_base + DP_DROP_CTL_TX),
+				1);
+		return -ENOBUFS;
+	}
+	if (rte_ring_mp_enqueue(dp->ctl_tx, m) < 0) {
+		rte_pktmbuf_free(m);
+		stats_add(dp->ctl_ctr, (unsigned)(p->ctr_base + DP_DROP_CTL_TX),
+				1);
+		return -ENOBUFS;
+	}
+	stats_add(dp->ctl_ctr, (unsigned)(p->ctr_base + DP_CTL_TX), 1);
+	return 0;
 }

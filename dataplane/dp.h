@@ -17,9 +17,35 @@
 #include <stddef.h>
 
 #include "dataplane/dp_config.h"
+#include "platform/netaddr.h"
 #include "platform/stats/stats.h"
 
 struct dp;
+
+/**
+ * How to reach a peer again: the port a message came in on and the
+ * link-layer next hop it came from. The control plane keeps it with a
+ * transaction and hands it back to reply; it is plain data.
+ */
+struct dp_route {
+	uint8_t port;     /**< enum dp_port_role */
+	uint8_t mac[6];   /**< next hop's MAC */
+	uint8_t rsvd;     /**< zero */
+};
+
+/**
+ * A SIP message handed to the control plane (DESIGN.md, the hand-off).
+ * data points into an mbuf that stays the dataplane's: release it with
+ * dp_msg_release() once done (the bytes are valid until then).
+ */
+struct dp_msg {
+	const char *data;      /**< the UDP payload: one SIP message */
+	uint32_t len;          /**< its length */
+	struct netaddr src;    /**< who sent it */
+	struct netaddr dst;    /**< the appliance's address it was sent to */
+	struct dp_route route; /**< how to answer */
+	void *handle;          /**< the dataplane's; do not touch */
+};
 
 /**
  * Initialise the EAL and the ports.
@@ -68,5 +94,27 @@ unsigned dp_poll(struct dp *dp, unsigned w);
 
 /** Number of workers. */
 unsigned dp_workers(const struct dp *dp);
+
+/**
+ * Take up to n messages the workers handed to the control plane (SIP over
+ * UDP addressed to the appliance itself). Called by one control thread.
+ * @return how many were stored in out.
+ */
+unsigned dp_handoff_rx(struct dp *dp, struct dp_msg *out, unsigned n);
+
+/** Give a message's buffer back to the dataplane. */
+void dp_msg_release(struct dp *dp, struct dp_msg *m);
+
+/**
+ * Send a UDP datagram from the appliance: src is one of its addresses,
+ * route says which port and next hop (from the message being answered).
+ * The frame is built here and transmitted by worker 0 at its next poll.
+ * Thread-safe for several control threads.
+ * @return 0; -EINVAL (no such address family on the port, too large),
+ *         -ENOBUFS (no mbuf or the TX ring is full; counted).
+ */
+int dp_send_udp(struct dp *dp, const struct dp_route *route,
+		const struct netaddr *src, const struct netaddr *dst,
+		const void *data, uint32_t len);
 
 #endif

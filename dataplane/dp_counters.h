@@ -18,6 +18,9 @@
 	_(DP_ICMP_ECHO_REPLIES, "icmp_echo_replies", "ICMP echo requests answered") \
 	_(DP_ICMP6_ECHO_REPLIES, "icmp6_echo_replies", "ICMPv6 echo requests answered") \
 	_(DP_SIP_RX, "sip_rx", "SIP over UDP received (well-formed)")         \
+	_(DP_HANDOFF, "handoff", "SIP handed to the control plane")           \
+	_(DP_CTL_TX, "ctl_tx", "datagrams the control plane sent")             \
+	_(DP_DROP_HANDOFF_FULL, "drop_handoff_full", "dropped: hand-off ring to the control plane full") \
 	_(DP_DROP_TX_FULL, "drop_tx_full", "dropped: TX queue full")          \
 	_(DP_DROP_L2_SHORT, "drop_l2_short", "dropped: frame shorter than its headers") \
 	_(DP_DROP_L2_OTHER_MAC, "drop_l2_other_mac", "dropped: unicast to another MAC") \
@@ -35,7 +38,7 @@
 	_(DP_DROP_UDP_CKSUM, "drop_udp_cksum", "dropped: bad UDP checksum")   \
 	_(DP_DROP_UDP_PORT, "drop_udp_port", "dropped: UDP to a port with no service") \
 	_(DP_DROP_SIP_MALFORMED, "drop_sip_malformed", "dropped: malformed SIP") \
-	_(DP_DROP_SIP_NO_HANDLER, "drop_sip_no_handler", "dropped: SIP with no handler built yet")
+	_(DP_DROP_CTL_TX, "drop_ctl_tx", "control-plane sends refused: no mbuf or TX ring full")
 
 /** Counter ids within a port's block. */
 enum dp_ctr { STATS_ENUM(DP_CTR_LIST) DP_CTR__COUNT };

@@ -10,6 +10,7 @@
 
 #include <rte_arp.h>
 #include <rte_icmp.h>
+#include <rte_ring.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
 
@@ -76,20 +77,45 @@ dp_arp(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	dp_reply(w, p, m, DP_ARP_REPLIES);
 }
 
-/* SIP over UDP: the fast-path parse; handlers arrive with later stages. */
+/* The addresses of a datagram, for the hand-off. */
+struct dp_l4ctx {
+	struct netaddr src;
+	struct netaddr dst;
+};
+
+/*
+ * SIP over UDP addressed to the appliance: the fast-path parse, then the
+ * hand-off to the control plane with where it came from and how to
+ * answer. (The policy stages in front of it arrive with their issues.)
+ */
 static void
 dp_sip(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
-		const char *data, uint32_t len)
+		const char *data, uint32_t len, const struct dp_l4ctx *l4)
 {
 	if (sip_msg_parse(w->sip, data, data + len, SIP_PARSE_FAST, NULL) <= 0)
 		return dp_drop(w, p, m, DP_DROP_SIP_MALFORMED);
 	dp_count(w, p, DP_SIP_RX, 1);
-	dp_drop(w, p, m, DP_DROP_SIP_NO_HANDLER);
+
+	struct dp_meta *meta = dp_meta(m);
+	const struct rte_ether_hdr *eth =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	meta->src = l4->src;
+	meta->dst = l4->dst;
+	meta->route.port = p->role;
+	memcpy(meta->route.mac, eth->src_addr.addr_bytes, 6);
+	meta->route.rsvd = 0;
+	meta->payload_off = (uint32_t)(data - rte_pktmbuf_mtod(m, char *));
+	meta->payload_len = len;
+	if (rte_ring_sp_enqueue(w->handoff, m) < 0)
+		return dp_drop(w, p, m, DP_DROP_HANDOFF_FULL);
+	dp_count(w, p, DP_HANDOFF, 1);
 }
 
 static void
 dp_udp(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
-		struct rte_udp_hdr *udp, uint32_t l4_len, bool cksum_ok)
+		struct rte_udp_hdr *udp, uint32_t l4_len, bool cksum_ok,
+		struct dp_l4ctx *l4)
 {
 	if (l4_len < sizeof(*udp) ||
 	    rte_be_to_cpu_16(udp->dgram_len) != l4_len)
@@ -98,8 +124,10 @@ dp_udp(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		return dp_drop(w, p, m, DP_DROP_UDP_CKSUM);
 	if (rte_be_to_cpu_16(udp->dst_port) != w->dp->sip_port)
 		return dp_drop(w, p, m, DP_DROP_UDP_PORT);
+	l4->src.port = rte_be_to_cpu_16(udp->src_port);
+	l4->dst.port = rte_be_to_cpu_16(udp->dst_port);
 	dp_sip(w, p, m, (const char *)(udp + 1),
-			l4_len - (uint32_t)sizeof(*udp));
+			l4_len - (uint32_t)sizeof(*udp), l4);
 }
 
 static void
@@ -140,8 +168,12 @@ dp_ipv4(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		struct rte_udp_hdr *udp = l4;
 		bool ok = l4_len >= sizeof(*udp) && (udp->dgram_cksum == 0 ||
 			rte_ipv4_udptcp_cksum_verify(ip, udp) == 0);
+		struct dp_l4ctx ctx = {
+			.src = netaddr_make4((const uint8_t *)&ip->src_addr, 0),
+			.dst = netaddr_make4((const uint8_t *)&ip->dst_addr, 0),
+		};
 
-		return dp_udp(w, p, m, udp, l4_len, ok);
+		return dp_udp(w, p, m, udp, l4_len, ok, &ctx);
 	}
 	if (ip->next_proto_id == IPPROTO_ICMP) {
 		struct rte_icmp_hdr *icmp = l4;
@@ -273,8 +305,12 @@ dp_ipv6(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		bool ok = plen >= sizeof(*udp) &&
 			  rte_ipv6_udptcp_cksum_verify(ip6, udp) == 0 &&
 			  udp->dgram_cksum != 0;
+		struct dp_l4ctx ctx = {
+			.src = netaddr_make6(ip6->src_addr, 0),
+			.dst = netaddr_make6(ip6->dst_addr, 0),
+		};
 
-		return dp_udp(w, p, m, udp, plen, ok);
+		return dp_udp(w, p, m, udp, plen, ok, &ctx);
 	}
 	dp_drop(w, p, m, DP_DROP_IP_PROTO);
 }

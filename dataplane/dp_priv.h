@@ -34,6 +34,18 @@ struct dp_port {
 	int ctr_base;             /**< stats id of this port's DP_RX_FRAMES */
 };
 
+/** Hand-off ring size per worker, and the control plane's TX ring. */
+#define DP_HANDOFF_RING 1024
+
+/** What a hand-off mbuf carries in its private area. */
+struct dp_meta {
+	struct netaddr src;     /**< sender */
+	struct netaddr dst;     /**< our address it was sent to */
+	struct dp_route route;  /**< port and next hop */
+	uint32_t payload_off;   /**< UDP payload offset in the frame */
+	uint32_t payload_len;   /**< UDP payload length */
+};
+
 /** Per-worker state: one writer, cache aligned. */
 struct dp_worker {
 	struct dp *dp;                 /**< back pointer */
@@ -43,6 +55,7 @@ struct dp_worker {
 	unsigned idle;                 /**< consecutive empty polls */
 	struct rte_eth_dev_tx_buffer *txb[DP_PORT__COUNT]; /**< per port */
 	struct sip_msg *sip;           /**< SIP parse scratch */
+	struct rte_ring *handoff;      /**< to the control plane (SP/SC) */
 } __rte_cache_aligned;
 
 /** The dataplane. */
@@ -55,6 +68,8 @@ struct dp {
 	struct stats_reg *reg;           /**< counters */
 	atomic_bool stop;                /**< workers leave their loop */
 	bool running;                    /**< dp_start() launched them */
+	struct rte_ring *ctl_tx;         /**< control plane to wire (MP/SC) */
+	uint64_t *ctl_ctr;               /**< shard the control plane counts on */
 	struct dp_worker workers[DP_MAX_WORKERS]; /**< per worker */
 };
 
@@ -71,5 +86,12 @@ dp_count(struct dp_worker *w, const struct dp_port *p, enum dp_ctr c,
  * count why. Takes ownership of m.
  */
 void dp_input(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m);
+
+/** The private area of an mbuf of the pool. */
+static inline struct dp_meta *
+dp_meta(struct rte_mbuf *m)
+{
+	return rte_mbuf_to_priv(m);
+}
 
 #endif

@@ -89,7 +89,7 @@ setup(void **state)
 	}
 	pool = rte_pktmbuf_pool_create("test_pool", 511, 0, 0,
 			2048 + RTE_PKTMBUF_HEADROOM, SOCKET_ID_ANY);
-	reg = stats_reg_create(4, 256);
+	reg = stats_reg_create(4, 512);
 	dp = dp_create(&cfg, "test_dp_input", NULL, 0, reg, err, sizeof(err));
 	if (dp == NULL)
 		fprintf(stderr, "dp_create: %s\n", err);
@@ -155,6 +155,22 @@ ipv4(uint8_t *f, uint8_t proto, size_t l4_len)
 	memcpy(&ip->src_addr, peer_ip, 4);
 	memcpy(&ip->dst_addr, our_ip, 4);
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return sizeof(*ip);
+}
+
+static size_t
+ipv6(uint8_t *f, const uint8_t *dst, uint8_t proto, size_t plen,
+		uint8_t hops)
+{
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)f;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16((uint16_t)plen);
+	ip->proto = proto;
+	ip->hop_limits = hops;
+	memcpy(ip->src_addr, peer_ip6, 16);
+	memcpy(ip->dst_addr, dst, 16);
 	return sizeof(*ip);
 }
 
@@ -352,15 +368,87 @@ udp4(uint8_t *f, uint16_t dport, const char *text, bool good_cksum)
 	"Content-Length: 0\r\n\r\n"
 
 static void
-test_sip_over_udp_is_parsed(void **state)
+test_sip_is_handed_off_with_its_addresses(void **state)
 {
 	(void)state;
 	uint8_t f[1024];
 	size_t n = udp4(f, 5060, OPTIONS_MSG, true);
-	uint64_t before = ctr("dp_outside_sip_rx");
+	uint64_t before = ctr("dp_outside_handoff");
+	struct dp_msg msg;
 
 	assert_null(exchange(f, n));
-	assert_int_equal(ctr("dp_outside_sip_rx"), before + 1);
+	assert_int_equal(ctr("dp_outside_handoff"), before + 1);
+	assert_int_equal(dp_handoff_rx(dp, &msg, 1), 1);
+	assert_int_equal(msg.len, strlen(OPTIONS_MSG));
+	assert_memory_equal(msg.data, OPTIONS_MSG, msg.len);
+	assert_int_equal(msg.src.family, AF_INET);
+	assert_memory_equal(msg.src.ip, peer_ip, 4);
+	assert_int_equal(msg.src.port, 5060);
+	assert_memory_equal(msg.dst.ip, our_ip, 4);
+	assert_int_equal(msg.dst.port, 5060);
+	assert_int_equal(msg.route.port, DP_PORT_OUTSIDE);
+	assert_memory_equal(msg.route.mac, peer_mac, 6);
+	dp_msg_release(dp, &msg);
+	assert_int_equal(dp_handoff_rx(dp, &msg, 1), 0);
+}
+
+static void
+test_control_plane_send_leaves_by_the_route(void **state)
+{
+	(void)state;
+	uint8_t f[1024];
+	size_t n = udp4(f, 5060, OPTIONS_MSG, true);
+	struct dp_msg msg;
+	struct rte_mbuf *out = NULL;
+	const char reply[] = "SIP/2.0 200 OK\r\n\r\n";
+
+	assert_null(exchange(f, n));
+	assert_int_equal(dp_handoff_rx(dp, &msg, 1), 1);
+	assert_int_equal(dp_send_udp(dp, &msg.route, &msg.dst, &msg.src,
+			reply, sizeof(reply) - 1), 0);
+	dp_msg_release(dp, &msg);
+	assert_int_equal(dp_poll(dp, 0), 0);
+	assert_int_equal(rte_ring_dequeue(tx[0], (void **)&out), 0);
+	struct rte_ether_hdr *e = rte_pktmbuf_mtod(out, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(e + 1);
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)(ip + 1);
+
+	assert_memory_equal(e->dst_addr.addr_bytes, peer_mac, 6);
+	assert_memory_equal(e->src_addr.addr_bytes, out_mac, 6);
+	assert_int_equal(rte_ipv4_cksum(ip), 0);
+	assert_int_equal(rte_ipv4_udptcp_cksum_verify(ip, u), 0);
+	assert_memory_equal(&ip->dst_addr, peer_ip, 4);
+	assert_int_equal(rte_be_to_cpu_16(u->dst_port), 5060);
+	assert_memory_equal(u + 1, reply, sizeof(reply) - 1);
+	rte_pktmbuf_free(out);
+}
+
+static void
+test_sip_over_ipv6_is_handed_off(void **state)
+{
+	(void)state;
+	uint8_t f[1024];
+	size_t n = eth(f, out_mac, RTE_ETHER_TYPE_IPV6);
+	size_t tl = strlen(OPTIONS_MSG), l4 = sizeof(struct rte_udp_hdr) + tl;
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(f + n);
+
+	n += ipv6(f + n, our_ip6, IPPROTO_UDP, l4, 64);
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)(f + n);
+
+	u->src_port = rte_cpu_to_be_16(5062);
+	u->dst_port = rte_cpu_to_be_16(5060);
+	u->dgram_len = rte_cpu_to_be_16((uint16_t)l4);
+	u->dgram_cksum = 0;
+	memcpy(u + 1, OPTIONS_MSG, tl);
+	u->dgram_cksum = rte_ipv6_udptcp_cksum(ip, u);
+	struct dp_msg msg;
+
+	assert_null(exchange(f, n + l4));
+	assert_int_equal(dp_handoff_rx(dp, &msg, 1), 1);
+	assert_int_equal(msg.src.family, AF_INET6);
+	assert_int_equal(msg.src.port, 5062);
+	assert_memory_equal(msg.dst.ip, our_ip6, 16);
+	dp_msg_release(dp, &msg);
 }
 
 static void
@@ -398,22 +486,6 @@ test_udp_to_a_closed_port_is_dropped(void **state)
 
 	assert_null(exchange(f, n));
 	assert_int_equal(ctr("dp_outside_drop_udp_port"), before + 1);
-}
-
-static size_t
-ipv6(uint8_t *f, const uint8_t *dst, uint8_t proto, size_t plen,
-		uint8_t hops)
-{
-	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)f;
-
-	memset(ip, 0, sizeof(*ip));
-	ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
-	ip->payload_len = rte_cpu_to_be_16((uint16_t)plen);
-	ip->proto = proto;
-	ip->hop_limits = hops;
-	memcpy(ip->src_addr, peer_ip6, 16);
-	memcpy(ip->dst_addr, dst, 16);
-	return sizeof(*ip);
 }
 
 static void
@@ -512,7 +584,9 @@ main(void)
 		cmocka_unit_test(test_bogus_ihl_is_dropped),
 		cmocka_unit_test(test_unicast_to_another_mac_is_dropped),
 		cmocka_unit_test(test_runt_frame_is_dropped),
-		cmocka_unit_test(test_sip_over_udp_is_parsed),
+		cmocka_unit_test(test_sip_is_handed_off_with_its_addresses),
+		cmocka_unit_test(test_control_plane_send_leaves_by_the_route),
+		cmocka_unit_test(test_sip_over_ipv6_is_handed_off),
 		cmocka_unit_test(test_malformed_sip_is_counted_and_dropped),
 		cmocka_unit_test(test_bad_udp_checksum_is_dropped),
 		cmocka_unit_test(test_udp_to_a_closed_port_is_dropped),
