@@ -12,4 +12,25 @@
  */
 int ctl_lint(int argc, char **argv);
 
+/**
+ * Environment variable naming the admin socket of the daemon-facing
+ * subcommands: main() sets it from `--socket PATH`, and a user may set it
+ * instead; unset, they use ADMIN_SOCKET_PATH_DEFAULT
+ * (/run/sipedge/sipedge.sock).
+ */
+#define CTL_SOCKET_ENV "SIPEDGE_SOCKET"
+
+/**
+ * `stats [PREFIX] [--json] [--per-shard]`: the daemon's counters.
+ * @return 0 ok, 1 the daemon answered an error (on stderr), 2 usage error
+ *         or the daemon cannot be reached.
+ */
+int ctl_stats(int argc, char **argv);
+
+/**
+ * `call COMMAND [ARG...]`: send one raw admin request, print the answer.
+ * @return as ctl_stats().
+ */
+int ctl_call(int argc, char **argv);
+
 #endif

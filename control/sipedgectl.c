@@ -4,6 +4,7 @@
  * no daemon; the others talk to the admin socket.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "control/ctl.h"
@@ -17,6 +18,8 @@ struct ctl_cmd {
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "lint", ctl_lint,
 	  "lint [--json] FILE...   judge SIP messages as UDP datagrams" },
+	{ "stats", ctl_stats, "stats [PREFIX] [--json] [--per-shard]   counters" },
+	{ "call", ctl_call, "call COMMAND [ARG...]   raw admin socket request" },
 };
 
 static int
@@ -34,9 +37,14 @@ main(int argc, char **argv)
 {
 	int i = 1;
 
-	/* --socket is read by the daemon-facing commands. */
-	if (i + 1 < argc && strcmp(argv[i], "--socket") == 0)
+	/* The daemon-facing commands read it from the environment. */
+	if (i + 1 < argc && strcmp(argv[i], "--socket") == 0) {
+		if (setenv(CTL_SOCKET_ENV, argv[i + 1], 1) < 0) {
+			perror("sipedgectl: setenv");
+			return 2;
+		}
 		i += 2;
+	}
 	if (i >= argc)
 		return ctl_usage(stderr, 2);
 	if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0 ||

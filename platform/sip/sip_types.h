@@ -176,7 +176,7 @@ struct sip_hdr {
 	uint32_t off;      /**< offset of the name (start of the line) */
 	uint32_t val_off;  /**< offset of the value, leading LWS skipped */
 	uint32_t val_len;  /**< value length, trailing LWS and CRLF dropped */
-	uint32_t line_len; /**< whole line with continuations, CRLF included */
+	uint32_t line_len; /**< line and continuations, no final CRLF */
 };
 
 /** Most headers a parse records (a message with more is refused). */
