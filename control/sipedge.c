@@ -4,12 +4,13 @@
  * or --config FILE), brings up the dataplane (DPDK workers on the two
  * ports) and runs the control plane on the main thread: SIP that the
  * workers hand over for the appliance itself is answered (OPTIONS 200,
- * other requests 501 until their services exist). SIGTERM or SIGINT stop
- * it cleanly.
+ * other requests 501 until their services exist). The admin socket
+ * serves `sipedgectl stats`. SIGTERM or SIGINT stop it cleanly.
  *
  * usage: sipedge [--config FILE] [--check-config] [-- EAL-ARGS...]
  */
 #include <errno.h>
+#include <pthread.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "control/admin/admin.h"
+#include "control/admin/loop.h"
 #include "control/ctl_sip.h"
 #include "control/edge_config.h"
 #include "platform/sip/sip.h"
@@ -28,17 +34,8 @@
 /* Counters the registry can hold, and hand-off burst. */
 #define SIPEDGE_MAX_STATS 1024
 #define SIPEDGE_BURST 32
-/* The control loop's nap when the hand-off rings are empty. */
-#define SIPEDGE_IDLE_NS 200000
-
-static volatile sig_atomic_t sipedge_stop;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	sipedge_stop = 1;
-}
+/* Longest shard name: "worker63". */
+#define SIPEDGE_SHARD_NAME 16
 
 static void
 usage(FILE *out)
@@ -60,29 +57,54 @@ usage(FILE *out)
 static const char *const ctl_sip_names[] = { STATS_NAMES(CTL_SIP_CTR_LIST) };
 static const char *const ctl_sip_helps[] = { STATS_HELPS(CTL_SIP_CTR_LIST) };
 
-/* Answer what the workers handed over; returns how many. */
-static unsigned
-sipedge_serve(struct dp *dp, const struct sip_limits *lim,
-		struct sip_msg *scratch, uint64_t *ctr, int base)
-{
-	struct dp_msg msgs[SIPEDGE_BURST];
-	static char out[65536];
-	unsigned n = dp_handoff_rx(dp, msgs, SIPEDGE_BURST);
+/* The control thread's state. */
+struct sipedge_ctl {
+	struct dp *dp;             /**< the dataplane */
+	struct sip_limits lim;     /**< parser limits */
+	struct sip_msg *scratch;   /**< parse scratch */
+	uint64_t *ctr;             /**< the control thread's stats shard */
+	int base;                  /**< ctl_sip counters' first id */
+	char out[65536];           /**< response buffer */
+};
 
+/*
+ * Poll function of the loop: answer what the workers handed over. Reports
+ * more work while a full burst came, so the loop does not sleep under load.
+ */
+static enum loop_poll_rc
+sipedge_serve(struct loop *loop, void *arg)
+{
+	struct sipedge_ctl *c = arg;
+	struct dp_msg msgs[SIPEDGE_BURST];
+	unsigned n = dp_handoff_rx(c->dp, msgs, SIPEDGE_BURST);
+
+	(void)loop;
 	for (unsigned i = 0; i < n; i++) {
 		enum ctl_sip_ctr outcome;
-		int len = ctl_sip_answer(msgs[i].data, msgs[i].len, lim,
-				scratch, out, sizeof(out), &outcome);
+		int len = ctl_sip_answer(msgs[i].data, msgs[i].len, &c->lim,
+				c->scratch, c->out, sizeof(c->out), &outcome);
 
-		stats_add(ctr, (unsigned)(base + (int)outcome), 1);
+		stats_add(c->ctr, (unsigned)(c->base + (int)outcome), 1);
 		/* RFC 3261 §18.2.2: the response goes to the source address
 		 * and port (rport / received are what the sender sees). */
 		if (len > 0)
-			dp_send_udp(dp, &msgs[i].route, &msgs[i].dst,
-					&msgs[i].src, out, (uint32_t)len);
-		dp_msg_release(dp, &msgs[i]);
+			dp_send_udp(c->dp, &msgs[i].route, &msgs[i].dst,
+					&msgs[i].src, c->out, (uint32_t)len);
+		dp_msg_release(c->dp, &msgs[i]);
 	}
-	return n;
+	return n == SIPEDGE_BURST ? LOOP_POLL_MORE : LOOP_POLL_IDLE;
+}
+
+/* SIGTERM / SIGINT arrive on a signalfd: the loop stops cleanly. */
+static void
+sipedge_on_signal(struct loop *loop, int fd, uint32_t revents, void *arg)
+{
+	struct signalfd_siginfo si;
+
+	(void)revents;
+	(void)arg;
+	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		loop_stop(loop);
 }
 
 /* At exit, the counters that moved: what a run did, in its log. */
@@ -97,54 +119,103 @@ sipedge_log_counter(const struct stats_info *info, void *arg)
 }
 
 static int
+sipedge_signals(struct loop *loop)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	/* Blocked before the workers start, so that they inherit the mask
+	 * and the signals reach the signalfd. */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return loop_fd_add(loop, fd, EPOLLIN, sipedge_on_signal, NULL) < 0 ?
+		       -EINVAL : fd;
+}
+
+static int
 sipedge_run(const struct edge_cfg *cfg, const char *argv0, char **extra,
 		unsigned n_extra)
 {
-	struct stats_reg *reg;
-	struct sip_limits lim;
-	struct sip_msg *scratch;
+	unsigned nw = cfg->dataplane.workers;
+	char names[DP_CFG_MAX_WORKERS + 1][SIPEDGE_SHARD_NAME];
+	const char *name_ptrs[DP_CFG_MAX_WORKERS + 1];
+	struct sipedge_ctl *c = calloc(1, sizeof(*c));
+	struct stats_reg *reg = stats_reg_create(nw + 1, SIPEDGE_MAX_STATS);
+	struct loop *loop = loop_create(0, LOOP_IDLE_CAP_MS_DEFAULT);
+	struct admin_srv *admin = NULL;
 	char err[512];
-	struct dp *dp;
-	int base;
+	int rc = 1, sfd = -1;
 
-	sip_cfg_limits(&cfg->sip, &lim);
-	reg = stats_reg_create(cfg->dataplane.workers + 1, SIPEDGE_MAX_STATS);
-	scratch = malloc(sizeof(*scratch));
-	if (reg == NULL || scratch == NULL) {
+	if (c == NULL || reg == NULL || loop == NULL ||
+	    (c->scratch = malloc(sizeof(*c->scratch))) == NULL) {
 		fprintf(stderr, "sipedge: out of memory\n");
-		return 1;
+		goto out;
 	}
-	base = stats_block_register(reg, "ctl_sip", ctl_sip_names,
+	sip_cfg_limits(&cfg->sip, &c->lim);
+	c->base = stats_block_register(reg, "ctl_sip", ctl_sip_names,
 			ctl_sip_helps, CTL_SIP_CTR__COUNT, STATS_KIND_COUNTER);
-	dp = dp_create(&cfg->dataplane, argv0, extra, n_extra, reg, err,
+	for (unsigned i = 0; i <= nw; i++) {
+		snprintf(names[i], sizeof(names[i]), i < nw ? "worker%u" :
+				"ctl0", i);
+		name_ptrs[i] = names[i];
+	}
+	admin = admin_srv_create(loop, &(struct admin_params){
+			.path = cfg->admin.socket,
+			.stats = reg,
+			.shard_names = name_ptrs,
+		});
+	if (admin == NULL || (rc = admin_srv_listen(admin)) < 0) {
+		fprintf(stderr, "sipedge: admin socket %s: %s\n",
+				cfg->admin.socket, rc == -EADDRINUSE ?
+				"another sipedge is running there" :
+				strerror(admin ? -rc : errno));
+		rc = 1;
+		goto out;
+	}
+	rc = 1;
+	if ((sfd = sipedge_signals(loop)) < 0) {
+		fprintf(stderr, "sipedge: signalfd: %s\n", strerror(-sfd));
+		goto out;
+	}
+	c->dp = dp_create(&cfg->dataplane, argv0, extra, n_extra, reg, err,
 			sizeof(err));
-	if (dp == NULL || base < 0) {
+	if (c->dp == NULL || c->base < 0) {
 		fprintf(stderr, "sipedge: dataplane: %s\n", err);
-		return 1;
+		goto out;
 	}
-	uint64_t *ctr = stats_shard(reg, dp_workers(dp));
-
-	if (dp_start(dp) < 0) {
+	c->ctr = stats_shard(reg, dp_workers(c->dp));
+	if (loop_poll_add(loop, sipedge_serve, c) < 0 ||
+	    dp_start(c->dp) < 0) {
 		fprintf(stderr, "sipedge: cannot start the workers\n");
-		dp_destroy(dp);
-		return 1;
+		goto out;
 	}
-	fprintf(stderr, "sipedge: running: %u worker(s); SIGTERM stops\n",
-			dp_workers(dp));
-	while (!sipedge_stop) {
-		if (sipedge_serve(dp, &lim, scratch, ctr, base) == 0) {
-			struct timespec ts = { 0, SIPEDGE_IDLE_NS };
-
-			nanosleep(&ts, NULL);
-		}
-	}
+	fprintf(stderr, "sipedge: running: %u worker(s), admin socket %s; "
+			"SIGTERM stops\n", dp_workers(c->dp),
+			cfg->admin.socket);
+	loop_run(loop);
 	fprintf(stderr, "sipedge: stopping\n");
-	dp_stop(dp);
+	dp_stop(c->dp);
 	stats_foreach(reg, sipedge_log_counter, NULL);
-	dp_destroy(dp);
+	rc = 0;
+out:
+	if (c && c->dp)
+		dp_destroy(c->dp);
+	admin_srv_destroy(admin);
+	if (sfd >= 0) {
+		loop_fd_del(loop, sfd);
+		close(sfd);
+	}
+	loop_destroy(loop);
 	stats_reg_destroy(reg);
-	free(scratch);
-	return 0;
+	if (c)
+		free(c->scratch);
+	free(c);
+	return rc;
 }
 #endif
 
@@ -202,19 +273,12 @@ main(int argc, char **argv)
 		return 0;
 	}
 #if SIPEDGE_HAVE_DATAPLANE
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
 	int rc = sipedge_run(cfg, argv[0], argv + optind,
 			(unsigned)(argc - optind));
 
 	edge_cfg_free(cfg);
 	return rc;
 #else
-	(void)on_signal;
 	fprintf(stderr, "sipedge: config %s ok; this build has no dataplane "
 			"(DPDK was not found), so there is nothing to run\n",
 			path ? path : "<embedded>");

@@ -66,7 +66,7 @@ const cyaml_schema_field_t dp_cfg_fields[] = {
  * framesz), 2048 an ordinary one.
  */
 const struct cfg_range dp_cfg_ranges[] = {
-	CFG_RANGE_DEFAULT("dataplane.workers", 1, 64, 1),
+	CFG_RANGE_DEFAULT("dataplane.workers", 1, DP_CFG_MAX_WORKERS, 1),
 	CFG_DEFAULT("dataplane.poll", DP_POLL_ADAPTIVE),
 	CFG_RANGE_DEFAULT("dataplane.mbufs", 511, 1 << 20, 4095),
 	CFG_RANGE_DEFAULT("dataplane.mbuf_data_room", 2048, 65535, 9216),

@@ -34,6 +34,9 @@
 
 #include "platform/config/config.h"
 
+/** Most workers a config may ask for. */
+#define DP_CFG_MAX_WORKERS 64
+
 /** Port roles. */
 enum dp_port_role {
 	DP_PORT_OUTSIDE = 0, /**< towards foreign domains */

@@ -18,7 +18,7 @@
 /** Frames per RX burst and per TX buffer. */
 #define DP_BURST 32
 /** Most workers. */
-#define DP_MAX_WORKERS 64
+#define DP_MAX_WORKERS DP_CFG_MAX_WORKERS
 
 /** One port: its ethdev and the appliance's identity on it. */
 struct dp_port {
