@@ -137,6 +137,25 @@ sipedge_signals(struct loop *loop)
 		       -EINVAL : fd;
 }
 
+/* The domain permit's tables from the `domains:` section. */
+static int
+sipedge_domains(struct dp *dp, const struct policy_domains_cfg *d)
+{
+	struct dp_domain *perm = calloc(d->permitted_count + 1, sizeof(*perm));
+	int rc;
+
+	if (perm == NULL)
+		return -ENOMEM;
+	for (unsigned i = 0; i < d->permitted_count; i++) {
+		perm[i].name = d->permitted[i].domain;
+		perm[i].subdomains = d->permitted[i].subdomains;
+	}
+	rc = dp_set_domains(dp, (const char *const *)d->local, d->local_count,
+			perm, d->permitted_count);
+	free(perm);
+	return rc;
+}
+
 static int
 sipedge_run(const struct edge_cfg *cfg, const char *argv0, char **extra,
 		unsigned n_extra)
@@ -189,6 +208,10 @@ sipedge_run(const struct edge_cfg *cfg, const char *argv0, char **extra,
 		goto out;
 	}
 	c->ctr = stats_shard(reg, dp_workers(c->dp));
+	if (sipedge_domains(c->dp, &cfg->domains) < 0) {
+		fprintf(stderr, "sipedge: cannot set the domain tables\n");
+		goto out;
+	}
 	if (loop_poll_add(loop, sipedge_serve, c) < 0 ||
 	    dp_start(c->dp) < 0) {
 		fprintf(stderr, "sipedge: cannot start the workers\n");

@@ -267,7 +267,9 @@ dp_workers_setup(struct dp *dp, char *err, size_t errlen)
 		}
 		w->sip = rte_zmalloc("sip_msg", sizeof(*w->sip),
 				RTE_CACHE_LINE_SIZE);
-		if (w->ctr == NULL || w->sip == NULL) {
+		w->rsp = rte_malloc("dp_rsp", DP_RSP_MAX, 0);
+		if (w->ctr == NULL || w->sip == NULL || w->rsp == NULL ||
+		    dp_rl_init(w, &dp->rl_cfg, dp->n_workers) < 0) {
 			snprintf(err, errlen, "worker %u: no stats shard or "
 					"scratch memory", i);
 			return -ENOMEM;
@@ -315,6 +317,7 @@ dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
 	dp->n_workers = cfg->workers;
 	dp->poll = cfg->poll;
 	dp->sip_port = (uint16_t)cfg->sip_port;
+	dp->rl_cfg = cfg->rate_limit;
 	dp->reg = reg;
 	atomic_init(&dp->stop, false);
 	/* The private area carries the hand-off metadata. */
@@ -361,6 +364,7 @@ dp_poll(struct dp *dp, unsigned wi)
 	struct rte_mbuf *pkts[DP_BURST];
 	unsigned total = 0;
 
+	w->now = rte_rdtsc();
 	for (unsigned r = 0; r < DP_PORT__COUNT; r++) {
 		struct dp_port *p = &dp->ports[r];
 		uint16_t n = rte_eth_rx_burst(p->port_id, (uint16_t)w->id, pkts,
@@ -474,6 +478,8 @@ dp_destroy(struct dp *dp)
 			rte_pktmbuf_free(m);
 		rte_ring_free(dp->workers[i].handoff);
 		rte_free(dp->workers[i].sip);
+		rte_free(dp->workers[i].rsp);
+		dp_rl_free(&dp->workers[i]);
 		for (unsigned p = 0; p < DP_PORT__COUNT; p++)
 			rte_free(dp->workers[i].txb[p]);
 	}
@@ -484,6 +490,7 @@ dp_destroy(struct dp *dp)
 			rte_pktmbuf_free(m);
 		rte_ring_free(dp->ctl_tx);
 	}
+	dp_domains_free(dp->domains);
 	rte_mempool_free(dp->pool);
 	rte_free(dp);
 }
@@ -529,8 +536,7 @@ dp_msg_release(struct dp *dp, struct dp_msg *m)
 	m->handle = NULL;
 }
 
-/* Ethernet + IPv4/IPv6 + UDP around data, in a new mbuf. */
-static struct rte_mbuf *
+struct rte_mbuf *
 dp_build_udp(struct dp *dp, const struct dp_port *p,
 		const struct dp_route *route, const struct netaddr *src,
 		const struct netaddr *dst, const void *data, uint32_t len)

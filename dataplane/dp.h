@@ -76,6 +76,32 @@ struct dp *dp_create(const struct dp_cfg *cfg, const char *argv0,
 int dp_eal_init(const struct dp_cfg *cfg, const char *argv0,
 		char *const *extra, unsigned n_extra, char *err, size_t errlen);
 
+/** A permitted federated domain (DESIGN.md policy order, step 4). */
+struct dp_domain {
+	const char *name;  /**< the domain */
+	bool subdomains;   /**< its subdomains are permitted too */
+};
+
+/**
+ * Set the domains the workers judge requests from outside by: a request
+ * from the outside port must come from a permitted domain (identity from
+ * P-Asserted-Identity, else Remote-Party-ID, else From) and, unless it
+ * carries a To-tag, address a local domain or one of the appliance's
+ * addresses; otherwise the worker answers 403 itself. Call before
+ * dp_start() (the tables are copied; reloads arrive with RCU snapshots).
+ * @return 0, -EBUSY once the workers run, -ENOMEM.
+ */
+int dp_set_domains(struct dp *dp, const char *const *local, unsigned n_local,
+		const struct dp_domain *permitted, unsigned n_permitted);
+
+/**
+ * Set the per-source rate limit (requests per second and burst, both
+ * split evenly among the workers; 0 turns it off). Call before
+ * dp_start(). @return 0, or -EBUSY once the workers run.
+ */
+int dp_set_rate_limit(struct dp *dp, uint32_t requests_per_second,
+		uint32_t burst);
+
 /** Launch the workers on their lcores. @return 0 or a negative errno. */
 int dp_start(struct dp *dp);
 

@@ -40,6 +40,16 @@ static const cyaml_schema_field_t dp_ports_cfg_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t dp_ratelimit_cfg_fields[] = {
+	CYAML_FIELD_UINT("requests_per_second", CYAML_FLAG_OPTIONAL,
+			struct dp_ratelimit_cfg, requests_per_second),
+	CYAML_FIELD_UINT("burst", CYAML_FLAG_OPTIONAL, struct dp_ratelimit_cfg,
+			burst),
+	CYAML_FIELD_UINT("table_size", CYAML_FLAG_OPTIONAL,
+			struct dp_ratelimit_cfg, table_size),
+	CYAML_FIELD_END
+};
+
 const cyaml_schema_field_t dp_cfg_fields[] = {
 	CYAML_FIELD_SEQUENCE("eal_args", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			struct dp_cfg, eal_args, &dp_arg_schema, 0, 64),
@@ -57,6 +67,8 @@ const cyaml_schema_field_t dp_cfg_fields[] = {
 			sip_port),
 	CYAML_FIELD_MAPPING("ports", CYAML_FLAG_DEFAULT, struct dp_cfg, ports,
 			dp_ports_cfg_fields),
+	CYAML_FIELD_MAPPING("rate_limit", CYAML_FLAG_OPTIONAL, struct dp_cfg,
+			rate_limit, dp_ratelimit_cfg_fields),
 	CYAML_FIELD_END
 };
 
@@ -71,6 +83,12 @@ const struct cfg_range dp_cfg_ranges[] = {
 	CFG_RANGE_DEFAULT("dataplane.mbufs", 511, 1 << 20, 4095),
 	CFG_RANGE_DEFAULT("dataplane.mbuf_data_room", 2048, 65535, 9216),
 	CFG_RANGE_DEFAULT("dataplane.sip_port", 1, 65535, 5060),
+	/* The lab's figures (DESIGN.md): 2,000/s with a burst of 4,000. */
+	CFG_RANGE_DEFAULT("dataplane.rate_limit.requests_per_second", 0,
+			10000000, 2000),
+	CFG_RANGE_DEFAULT("dataplane.rate_limit.burst", 1, 10000000, 4000),
+	CFG_RANGE_DEFAULT("dataplane.rate_limit.table_size", 1024, 1 << 22,
+			65536),
 	CFG_RANGE_END,
 };
 
@@ -186,5 +204,12 @@ dp_cfg_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
 
 	if (rc == 0)
 		rc = dp_port_check(&cfg->ports.inside, "inside", doc, err);
+	if (rc == 0 && (cfg->rate_limit.table_size &
+			(cfg->rate_limit.table_size - 1))) {
+		cfg_errorf(err, doc, "dataplane.rate_limit.table_size",
+				"%u is not a power of two",
+				cfg->rate_limit.table_size);
+		rc = -EINVAL;
+	}
 	return rc;
 }

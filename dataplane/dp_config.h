@@ -14,6 +14,10 @@
  *     mbufs: 4095              # mbufs in the pool (a few thousand without
  *                              # hugepages)
  *     mbuf_data_room: 9216     # bytes; at least the largest frame
+ *     rate_limit:              # per source address, SIP over UDP:
+ *       requests_per_second: 2000  # each of N workers enforces 1/N of
+ *       burst: 4000                # both (the PMD may spread one source
+ *       table_size: 65536          # over all of them); sources per worker
  *     ports:
  *       outside: { device: "net_af_packet0,iface=dp-out,qpairs=1",
  *                  mac: "02:5e:00:00:01:01",
@@ -66,6 +70,13 @@ struct dp_ports_cfg {
 	struct dp_port_cfg inside;  /**< inside: */
 };
 
+/** `rate_limit:` per source address, token bucket (policy step 2). */
+struct dp_ratelimit_cfg {
+	uint32_t requests_per_second; /**< sustained rate per source; 0 off */
+	uint32_t burst;               /**< bucket depth per source */
+	uint32_t table_size;          /**< sources tracked per worker (2^n) */
+};
+
 /** The section. */
 struct dp_cfg {
 	char **eal_args;          /**< extra EAL arguments */
@@ -77,6 +88,7 @@ struct dp_cfg {
 	uint32_t mbuf_data_room;  /**< bytes of data per mbuf */
 	uint32_t sip_port;        /**< UDP port of SIP (5060) */
 	struct dp_ports_cfg ports; /**< ports: */
+	struct dp_ratelimit_cfg rate_limit; /**< rate_limit: */
 };
 
 /** Fields of the section. */

@@ -19,6 +19,8 @@
 	_(DP_ICMP6_ECHO_REPLIES, "icmp6_echo_replies", "ICMPv6 echo requests answered") \
 	_(DP_SIP_RX, "sip_rx", "SIP over UDP received (well-formed)")         \
 	_(DP_HANDOFF, "handoff", "SIP handed to the control plane")           \
+	_(DP_DENY_IDENTITY, "deny_identity", "403 sent: the requester's domain is not permitted") \
+	_(DP_DENY_RURI, "deny_ruri", "403 sent: the Request-URI is not a local domain") \
 	_(DP_CTL_TX, "ctl_tx", "datagrams the control plane sent")             \
 	_(DP_DROP_HANDOFF_FULL, "drop_handoff_full", "dropped: hand-off ring to the control plane full") \
 	_(DP_DROP_TX_FULL, "drop_tx_full", "dropped: TX queue full")          \
@@ -37,6 +39,7 @@
 	_(DP_DROP_UDP_HEADER, "drop_udp_header", "dropped: malformed UDP header") \
 	_(DP_DROP_UDP_CKSUM, "drop_udp_cksum", "dropped: bad UDP checksum")   \
 	_(DP_DROP_UDP_PORT, "drop_udp_port", "dropped: UDP to a port with no service") \
+	_(DP_DROP_RATE_LIMIT, "drop_rate_limit", "dropped: source over its rate limit") \
 	_(DP_DROP_SIP_MALFORMED, "drop_sip_malformed", "dropped: malformed SIP") \
 	_(DP_DROP_CTL_TX, "drop_ctl_tx", "control-plane sends refused: no mbuf or TX ring full")
 

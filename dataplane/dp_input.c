@@ -84,9 +84,58 @@ struct dp_l4ctx {
 };
 
 /*
+ * Where a response to a request over UDP goes (RFC 3261 §18.2.2, RFC
+ * 3581): the source address, and the source port when the top Via asks
+ * for rport, else the Via's sent-by port (5060 when it has none).
+ */
+static uint16_t
+dp_response_port(const struct sip_msg *msg, uint16_t src_port)
+{
+	struct sip_hdr_iter it;
+	struct sip_via via;
+	struct sstr v;
+
+	sip_hdr_iter_init(&it, msg, SIP_HDR_VIA);
+	if (!sip_hdr_iter_next(&it, &v) ||
+	    sip_via_parse(v.p, sstr_end(v), &via) < 0 || via.has_rport)
+		return src_port;
+	return via.port ? via.port : 5060;
+}
+
+/*
+ * The domain permit said no: answer 403 from here (Via, From, To with a
+ * tag, Call-ID and CSeq from the request) and drop the request; it never
+ * reaches the control plane.
+ */
+static void
+dp_deny(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		const struct dp_l4ctx *l4, enum dp_ctr why)
+{
+	const struct rte_ether_hdr *eth =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	struct dp_route route = { .port = p->role };
+	struct netaddr dst = l4->src;
+	int n = sip_build_response(w->sip, 403, SSTR_NULL, SSTR_LIT("dp403"),
+			SSTR_NULL, SSTR_NULL, SSTR_NULL, 0, w->rsp, DP_RSP_MAX);
+
+	memcpy(route.mac, eth->src_addr.addr_bytes, 6);
+	dst.port = dp_response_port(w->sip, l4->src.port);
+	struct rte_mbuf *r = n > 0 ? dp_build_udp(w->dp, p, &route, &l4->dst,
+			&dst, w->rsp, (uint32_t)n) : NULL;
+
+	rte_pktmbuf_free(m);
+	if (r == NULL) {
+		dp_count(w, p, DP_DROP_TX_FULL, 1);
+		return;
+	}
+	dp_count(w, p, why, 1);
+	rte_eth_tx_buffer(p->port_id, (uint16_t)w->id, w->txb[p->role], r);
+}
+
+/*
  * SIP over UDP addressed to the appliance: the fast-path parse, then the
- * hand-off to the control plane with where it came from and how to
- * answer. (The policy stages in front of it arrive with their issues.)
+ * domain permit for requests from outside, then the hand-off to the
+ * control plane with where it came from and how to answer.
  */
 static void
 dp_sip(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
@@ -95,6 +144,14 @@ dp_sip(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	if (sip_msg_parse(w->sip, data, data + len, SIP_PARSE_FAST, NULL) <= 0)
 		return dp_drop(w, p, m, DP_DROP_SIP_MALFORMED);
 	dp_count(w, p, DP_SIP_RX, 1);
+	if (p->role == DP_PORT_OUTSIDE && w->sip->kind == SIP_MSG_REQUEST &&
+	    w->sip->method != SIP_METHOD_ACK) {
+		enum dp_permit v = dp_permit_check(w->dp, w->sip);
+
+		if (v != DP_PERMIT_PASS)
+			return dp_deny(w, p, m, l4, v == DP_PERMIT_DENY_IDENTITY ?
+					DP_DENY_IDENTITY : DP_DENY_RURI);
+	}
 
 	struct dp_meta *meta = dp_meta(m);
 	const struct rte_ether_hdr *eth =
@@ -126,6 +183,10 @@ dp_udp(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		return dp_drop(w, p, m, DP_DROP_UDP_PORT);
 	l4->src.port = rte_be_to_cpu_16(udp->src_port);
 	l4->dst.port = rte_be_to_cpu_16(udp->dst_port);
+	/* Policy step 2, before any parsing: a flood costs a hash and a
+	 * bucket. The TSC was read once for the burst. */
+	if (!dp_rl_allow(w, &l4->src, w->now))
+		return dp_drop(w, p, m, DP_DROP_RATE_LIMIT);
 	dp_sip(w, p, m, (const char *)(udp + 1),
 			l4_len - (uint32_t)sizeof(*udp), l4);
 }

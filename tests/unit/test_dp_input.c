@@ -91,9 +91,20 @@ setup(void **state)
 			2048 + RTE_PKTMBUF_HEADROOM, SOCKET_ID_ANY);
 	reg = stats_reg_create(4, 512);
 	dp = dp_create(&cfg, "test_dp_input", NULL, 0, reg, err, sizeof(err));
-	if (dp == NULL)
+	if (dp == NULL) {
 		fprintf(stderr, "dp_create: %s\n", err);
-	return dp && pool && reg ? 0 : -1;
+		return -1;
+	}
+	/* The lab's policy: example.com is local, partner.example and its
+	 * subdomains may federate. */
+	static const char *const local[] = { "example.com" };
+	static const struct dp_domain permitted[] = {
+		{ "Partner.Example.", true },
+	};
+
+	if (dp_set_domains(dp, local, 1, permitted, 1) < 0)
+		return -1;
+	return pool && reg ? 0 : -1;
 }
 
 static int
@@ -572,6 +583,202 @@ test_every_frame_is_counted_once(void **state)
 	assert_int_equal(ctr("dp_outside_tx_frames"), tx_before + 1);
 }
 
+/* Send a request from outside; return the 403 the worker sent, or NULL. */
+static struct rte_mbuf *
+request_from_outside(const char *msg)
+{
+	uint8_t f[2048];
+	size_t n = udp4(f, 5060, msg, true);
+
+	return exchange(f, n);
+}
+
+/* The SIP payload of a reply frame (IPv4, UDP). */
+static const char *
+reply_sip(struct rte_mbuf *r, uint16_t *dport)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(r,
+			struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)(ip + 1);
+
+	assert_int_equal(rte_ipv4_udptcp_cksum_verify(ip, u), 0);
+	*dport = rte_be_to_cpu_16(u->dst_port);
+	return (const char *)(u + 1);
+}
+
+#define SUBSCRIBE_FROM(from, ruri, extra)                                  \
+	"SUBSCRIBE " ruri " SIP/2.0\r\n"                                   \
+	"Via: SIP/2.0/UDP 198.51.100.10:5070;branch=z9hG4bKs1\r\n"         \
+	"Max-Forwards: 70\r\n"                                             \
+	"From: <sip:w@" from ">;tag=99\r\n"                                \
+	"To: <sip:alice@example.com>\r\n"                                  \
+	"Call-ID: s1@198.51.100.10\r\n"                                    \
+	"CSeq: 1 SUBSCRIBE\r\n"                                            \
+	extra                                                              \
+	"Event: presence\r\n"                                              \
+	"Content-Length: 0\r\n\r\n"
+
+static void
+test_request_from_a_non_permitted_domain_gets_403_from_the_worker(void **state)
+{
+	(void)state;
+	uint64_t before = ctr("dp_outside_deny_identity");
+	uint64_t ho = ctr("dp_outside_handoff");
+	struct rte_mbuf *r = request_from_outside(SUBSCRIBE_FROM("evil.example",
+			"sip:alice@example.com", ""));
+	uint16_t dport;
+	struct dp_msg msg;
+
+	assert_non_null(r);
+	const char *sip = reply_sip(r, &dport);
+
+	assert_memory_equal(sip, "SIP/2.0 403 Forbidden\r\n", 23);
+	assert_non_null(strstr(sip, "Call-ID: s1@198.51.100.10\r\n"));
+	assert_non_null(strstr(sip, "CSeq: 1 SUBSCRIBE\r\n"));
+	assert_non_null(strstr(sip, "To: <sip:alice@example.com>;tag="));
+	assert_non_null(strstr(sip, "branch=z9hG4bKs1"));
+	/* No rport: to the Via's sent-by port. */
+	assert_int_equal(dport, 5070);
+	assert_int_equal(ctr("dp_outside_deny_identity"), before + 1);
+	assert_int_equal(ctr("dp_outside_handoff"), ho);
+	assert_int_equal(dp_handoff_rx(dp, &msg, 1), 0);
+	rte_pktmbuf_free(r);
+}
+
+static void
+test_request_for_a_foreign_request_uri_gets_403(void **state)
+{
+	(void)state;
+	uint64_t before = ctr("dp_outside_deny_ruri");
+	struct rte_mbuf *r = request_from_outside(SUBSCRIBE_FROM(
+			"partner.example", "sip:bob@elsewhere.example", ""));
+	uint16_t dport;
+
+	assert_non_null(r);
+	assert_memory_equal(reply_sip(r, &dport), "SIP/2.0 403", 11);
+	assert_int_equal(ctr("dp_outside_deny_ruri"), before + 1);
+	rte_pktmbuf_free(r);
+}
+
+static void
+test_subdomain_of_a_permitted_domain_passes(void **state)
+{
+	(void)state;
+	struct dp_msg msg;
+
+	assert_null(request_from_outside(SUBSCRIBE_FROM("sip.PARTNER.example",
+			"sip:alice@example.com", "")));
+	assert_int_equal(dp_handoff_rx(dp, &msg, 1), 1);
+	dp_msg_release(dp, &msg);
+}
+
+static void
+test_lookalike_of_a_permitted_domain_is_denied(void **state)
+{
+	(void)state;
+	struct rte_mbuf *r = request_from_outside(SUBSCRIBE_FROM(
+			"evilpartner.example", "sip:alice@example.com", ""));
+
+	assert_non_null(r);
+	rte_pktmbuf_free(r);
+}
+
+static void
+test_asserted_identity_outranks_from(void **state)
+{
+	(void)state;
+	struct dp_msg msg;
+	struct rte_mbuf *r;
+
+	/* From is permitted, the asserted identity is not: denied. */
+	r = request_from_outside(SUBSCRIBE_FROM("partner.example",
+			"sip:alice@example.com",
+			"P-Asserted-Identity: <sip:x@evil.example>\r\n"));
+	assert_non_null(r);
+	rte_pktmbuf_free(r);
+	/* And the other way round: permitted. */
+	assert_null(request_from_outside(SUBSCRIBE_FROM("evil.example",
+			"sip:alice@example.com",
+			"P-Asserted-Identity: <sip:x@partner.example>\r\n")));
+	assert_int_equal(dp_handoff_rx(dp, &msg, 1), 1);
+	dp_msg_release(dp, &msg);
+}
+
+static void
+test_in_dialog_request_skips_the_request_uri_check(void **state)
+{
+	(void)state;
+	struct dp_msg msg;
+	const char *m = "NOTIFY sip:w@198.51.100.99 SIP/2.0\r\n"
+			"Via: SIP/2.0/UDP 198.51.100.10;branch=z9hG4bKn1;rport\r\n"
+			"From: <sip:p@partner.example>;tag=1\r\n"
+			"To: <sip:alice@example.com>;tag=2\r\n"
+			"Call-ID: n1\r\nCSeq: 2 NOTIFY\r\n"
+			"Event: presence\r\nContent-Length: 0\r\n\r\n";
+
+	assert_null(request_from_outside(m));
+	assert_int_equal(dp_handoff_rx(dp, &msg, 1), 1);
+	dp_msg_release(dp, &msg);
+}
+
+/* An OPTIONS from peer address .src of the outside network. */
+static size_t
+options_from(uint8_t *f, uint8_t src)
+{
+	size_t n = udp4(f, 5060, OPTIONS_MSG, true);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f +
+			sizeof(struct rte_ether_hdr));
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)(ip + 1);
+
+	((uint8_t *)&ip->src_addr)[3] = src;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	u->dgram_cksum = 0;
+	u->dgram_cksum = rte_ipv4_udptcp_cksum(ip, u);
+	return n;
+}
+
+static void
+test_a_source_over_its_rate_is_dropped_while_another_is_served(void **state)
+{
+	(void)state;
+	uint8_t f[1024];
+	struct dp_msg msgs[16];
+	uint64_t before = ctr("dp_outside_drop_rate_limit");
+	unsigned got = 0;
+
+	/* 1 request/s with a burst of 5: a sixth request within the same
+	 * moment is over the limit (a refill needs a whole second). */
+	assert_int_equal(dp_set_rate_limit(dp, 1, 5), 0);
+	for (int i = 0; i < 8; i++)
+		assert_null(exchange(f, options_from(f, 30)));
+	assert_null(exchange(f, options_from(f, 31)));
+	for (unsigned k; (k = dp_handoff_rx(dp, msgs, 16)) > 0; got += k)
+		for (unsigned j = 0; j < k; j++)
+			dp_msg_release(dp, &msgs[j]);
+	assert_int_equal(ctr("dp_outside_drop_rate_limit"), before + 3);
+	assert_int_equal(got, 6); /* five from .30, one from .31 */
+	assert_int_equal(dp_set_rate_limit(dp, 0, 1), 0);
+}
+
+static void
+test_403_goes_to_the_source_port_with_rport(void **state)
+{
+	(void)state;
+	const char *m = "OPTIONS sip:198.51.100.1 SIP/2.0\r\n"
+			"Via: SIP/2.0/UDP 198.51.100.10:5999;branch=z9hG4bKr;rport\r\n"
+			"From: <sip:p@evil.example>;tag=1\r\n"
+			"To: <sip:198.51.100.1>\r\n"
+			"Call-ID: r1\r\nCSeq: 1 OPTIONS\r\n\r\n";
+	uint16_t dport;
+	struct rte_mbuf *r = request_from_outside(m);
+
+	assert_non_null(r);
+	reply_sip(r, &dport);
+	assert_int_equal(dport, 5060); /* udp4() sends from 5060 */
+	rte_pktmbuf_free(r);
+}
+
 int
 main(void)
 {
@@ -593,6 +800,14 @@ main(void)
 		cmocka_unit_test(test_neighbour_solicitation_is_advertised),
 		cmocka_unit_test(test_icmpv6_echo_is_answered),
 		cmocka_unit_test(test_every_frame_is_counted_once),
+		cmocka_unit_test(test_request_from_a_non_permitted_domain_gets_403_from_the_worker),
+		cmocka_unit_test(test_request_for_a_foreign_request_uri_gets_403),
+		cmocka_unit_test(test_subdomain_of_a_permitted_domain_passes),
+		cmocka_unit_test(test_lookalike_of_a_permitted_domain_is_denied),
+		cmocka_unit_test(test_asserted_identity_outranks_from),
+		cmocka_unit_test(test_in_dialog_request_skips_the_request_uri_check),
+		cmocka_unit_test(test_403_goes_to_the_source_port_with_rport),
+		cmocka_unit_test(test_a_source_over_its_rate_is_dropped_while_another_is_served),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
