@@ -3,9 +3,11 @@
  * sipedge: the daemon. Loads and checks its config (the embedded default
  * or --config FILE), brings up the dataplane (DPDK workers on the two
  * ports) and runs the control plane on the main thread: SIP that the
- * workers hand over for the appliance itself is answered (OPTIONS 200,
- * other requests 501 until their services exist). The admin socket
- * serves `sipedgectl stats`. SIGTERM or SIGINT stop it cleanly.
+ * workers hand over for the appliance itself goes through the transaction
+ * layer (control/txn: retransmissions absorbed, responses and ACKs
+ * matched) to the TU of ctl_sip (OPTIONS 200, other requests 501 until
+ * their services exist). The admin socket serves `sipedgectl stats`.
+ * SIGTERM or SIGINT stop it cleanly.
  *
  * usage: sipedge [--config FILE] [--check-config] [-- EAL-ARGS...]
  */
@@ -25,6 +27,7 @@
 #include "control/admin/loop.h"
 #include "control/ctl_sip.h"
 #include "control/edge_config.h"
+#include "control/txn/txn.h"
 #include "platform/sip/sip.h"
 #include "platform/stats/stats.h"
 #if SIPEDGE_HAVE_DATAPLANE
@@ -57,19 +60,82 @@ usage(FILE *out)
 static const char *const ctl_sip_names[] = { STATS_NAMES(CTL_SIP_CTR_LIST) };
 static const char *const ctl_sip_helps[] = { STATS_HELPS(CTL_SIP_CTR_LIST) };
 
+/*
+ * The UDP transport keeps the dataplane's way back in the transaction's
+ * own struct txn_transport (route: the port and next hop; local: our
+ * address the request came to), by value: retransmissions on timers find
+ * it there and nothing outlives the transaction.
+ */
+_Static_assert(sizeof(struct dp_route) <=
+		sizeof(((struct txn_transport *)0)->route),
+		"struct dp_route must fit txn_transport.route");
+
 /* The control thread's state. */
 struct sipedge_ctl {
 	struct dp *dp;             /**< the dataplane */
+	struct txn_layer *txn;     /**< the transaction layer */
+	struct ctl_sip_tu tu;      /**< the TU (ctl_sip) and its counters */
 	struct sip_limits lim;     /**< parser limits */
 	struct sip_msg *scratch;   /**< parse scratch */
 	uint64_t *ctr;             /**< the control thread's stats shard */
 	int base;                  /**< ctl_sip counters' first id */
-	char out[65536];           /**< response buffer */
+	char out[65536];           /**< stateless 400 buffer */
 };
 
+/* The transaction layer's transport for SIP over UDP: the dataplane. */
+static int
+sipedge_udp_send(void *ctx, const struct netaddr *to,
+		const struct txn_transport *tp, const char *buf, uint32_t len)
+{
+	struct sipedge_ctl *c = ctx;
+	struct dp_route route;
+
+	if (tp->proto != TXN_TP_UDP)
+		return -EPROTONOSUPPORT;
+	memcpy(&route, tp->route, sizeof(route));
+	/* -ENOBUFS (ring full) is a lost datagram to the layer;
+	 * -EINVAL ends the transaction. */
+	return dp_send_udp(c->dp, &route, &tp->local, to, buf, len);
+}
+
+/* One message the workers handed over: to the transaction layer, or a
+ * stateless 400, or counted and dropped. */
+static void
+sipedge_input(struct sipedge_ctl *c, const struct dp_msg *msg)
+{
+	struct txn_transport tp = {
+		.proto = TXN_TP_UDP,
+		.local = msg->dst,
+	};
+	int len;
+
+	memcpy(tp.route, &msg->route, sizeof(msg->route));
+	switch (ctl_sip_classify(msg->data, msg->len, &c->lim, c->scratch)) {
+	case CTL_SIP_IN_REQUEST:
+		/* Each outcome is counted by the layer (txn_*). */
+		(void)txn_input_request(c->txn, c->scratch, &msg->src, &tp);
+		break;
+	case CTL_SIP_IN_RESPONSE:
+		(void)txn_input_response(c->txn, c->scratch, &msg->src);
+		break;
+	case CTL_SIP_IN_BAD_REQUEST:
+		stats_inc(c->ctr, (unsigned)c->base + CTL_SIP_REPLIED_400);
+		/* RFC 3261 §18.2.2: to the source address and port. */
+		len = ctl_sip_reject(c->scratch, c->out, sizeof(c->out));
+		if (len > 0)
+			(void)sipedge_udp_send(c, &msg->src, &tp, c->out,
+					(uint32_t)len);
+		break;
+	case CTL_SIP_IN_DROP:
+		stats_inc(c->ctr, (unsigned)c->base + CTL_SIP_DROP_MALFORMED);
+		break;
+	}
+}
+
 /*
- * Poll function of the loop: answer what the workers handed over. Reports
+ * Poll function of the loop: take what the workers handed over. Reports
  * more work while a full burst came, so the loop does not sleep under load.
+ * The transaction layer's timers run from the loop's wheel.
  */
 static enum loop_poll_rc
 sipedge_serve(struct loop *loop, void *arg)
@@ -80,19 +146,31 @@ sipedge_serve(struct loop *loop, void *arg)
 
 	(void)loop;
 	for (unsigned i = 0; i < n; i++) {
-		enum ctl_sip_ctr outcome;
-		int len = ctl_sip_answer(msgs[i].data, msgs[i].len, &c->lim,
-				c->scratch, c->out, sizeof(c->out), &outcome);
-
-		stats_add(c->ctr, (unsigned)(c->base + (int)outcome), 1);
-		/* RFC 3261 §18.2.2: the response goes to the source address
-		 * and port (rport / received are what the sender sees). */
-		if (len > 0)
-			dp_send_udp(c->dp, &msgs[i].route, &msgs[i].dst,
-					&msgs[i].src, c->out, (uint32_t)len);
+		sipedge_input(c, &msgs[i]);
+		/* The layer copied what it keeps: the mbuf can go. */
 		dp_msg_release(c->dp, &msgs[i]);
 	}
 	return n == SIPEDGE_BURST ? LOOP_POLL_MORE : LOOP_POLL_IDLE;
+}
+
+/* The transaction layer on the loop's wheel, counting on the control
+ * thread's shard (after the workers' ones). */
+static struct txn_layer *
+sipedge_txn_create(struct sipedge_ctl *c, struct loop *loop,
+		struct stats_reg *reg)
+{
+	struct txn_layer_conf conf = {
+		.wheel = loop_timers(loop),
+		.send = sipedge_udp_send,
+		.send_ctx = c,
+		.on_request = ctl_sip_on_request,
+		.tu_ctx = &c->tu,
+		.stats = reg,
+		.stats_shard = dp_workers(c->dp),
+	};
+
+	c->tu = (struct ctl_sip_tu){ .ctr = c->ctr, .base = (unsigned)c->base };
+	return txn_layer_create(&conf);
 }
 
 /* SIGTERM / SIGINT arrive on a signalfd: the loop stops cleanly. */
@@ -208,6 +286,11 @@ sipedge_run(const struct edge_cfg *cfg, const char *argv0, char **extra,
 		goto out;
 	}
 	c->ctr = stats_shard(reg, dp_workers(c->dp));
+	if ((c->txn = sipedge_txn_create(c, loop, reg)) == NULL) {
+		fprintf(stderr, "sipedge: transaction layer: %s\n",
+				strerror(errno));
+		goto out;
+	}
 	if (sipedge_domains(c->dp, &cfg->domains) < 0) {
 		fprintf(stderr, "sipedge: cannot set the domain tables\n");
 		goto out;
@@ -226,6 +309,9 @@ sipedge_run(const struct edge_cfg *cfg, const char *argv0, char **extra,
 	stats_foreach(reg, sipedge_log_counter, NULL);
 	rc = 0;
 out:
+	/* Before the loop: its wheel holds the transactions' timers. */
+	if (c)
+		txn_layer_destroy(c->txn);
 	if (c && c->dp)
 		dp_destroy(c->dp);
 	admin_srv_destroy(admin);

@@ -9,7 +9,8 @@
  *
  * Choices:
  * - Matching is RFC 3261's only: a request whose top Via branch lacks the
- *   "z9hG4bK" cookie is answered 400 (statelessly; an ACK without it is
+ *   "z9hG4bK" cookie is answered 400 (statelessly, through conf.send
+ *   with the request's own struct txn_transport; an ACK without it is
  *   dropped). The RFC 2543 rules of §17.2.3 would key on Request-URI,
  *   tags, Call-ID, CSeq and Via as a whole; a federation edge talks to
  *   RFC 3261 peers, and refusing is cheaper and safer than half-matching.
@@ -24,6 +25,11 @@
  *   CANCEL keeping its own; client: branch and CSeq method. Branches
  *   compare byte for byte. Extension methods share one method class (the
  *   branch alone separates them).
+ * - The transport: every send of a transaction (retransmissions on
+ *   timers too) gets the struct txn_transport the transaction started
+ *   with. Its conn_id, local address and route are opaque to the layer:
+ *   a transport without sockets keeps there, by value, what it needs to
+ *   answer (txn_types.h).
  * - Responses over UDP go to the request's source address with the Via's
  *   sent-by port, or the source port when the Via has rport (§18.2.2,
  *   RFC 3581); maddr is ignored. Over TCP/TLS they go back on the
@@ -36,7 +42,7 @@
  *   plus conf.rsp_reserve. A message bigger than its slot goes to a second
  *   buffer, allocated once for the transaction and grown only for a yet
  *   bigger message (counted: txn_spill). Retransmissions never allocate.
- *   A server transaction for a typical request takes about 1 KiB (232
+ *   A server transaction for a typical request takes about 1 KiB (264
  *   bytes of struct, the rest key, copied lines and slot): 100,000 live
  *   ones are about 110 MB.
  * - Timers: one wheel timer per transaction, armed at the earlier of two

@@ -88,15 +88,36 @@ enum txn_event { TXN_EVENT_LIST(TXN_EVENT_ENUM_) TXN_EVENT_COUNT };
 enum txn_tp { TXN_TP_LIST(TXN_TP_ENUM_) TXN_TP_COUNT };
 #undef TXN_TP_ENUM_
 
+/** Bytes of struct txn_transport's opaque route. */
+#define TXN_TP_ROUTE_MAX 8
+
 /**
  * How a message travels, recorded per transaction. Responses and
  * retransmissions go back the way the transaction came: for TCP and TLS
  * over the same connection (RFC 3261 §18.2.2).
+ *
+ * The layer never reads conn_id, local or route: it copies the transport
+ * of the request into its server transaction (of txn_send_request() into
+ * its client transaction) and hands that copy to conf.send for every
+ * message of the transaction, retransmissions on timers included. So a
+ * transport with no sockets (sipedge's UDP over the dataplane, where a
+ * reply needs the appliance's own address and the link-layer next hop)
+ * keeps what it needs to answer here, by value, and nothing has to
+ * outlive the transaction.
  */
 struct txn_transport {
-	uint8_t proto;	  /**< enum txn_tp */
-	uint8_t rsvd[7];  /**< zero */
-	uint64_t conn_id; /**< opaque connection id (TCP/TLS); 0 for UDP */
+	uint8_t proto;	      /**< enum txn_tp */
+	uint8_t rsvd[7];      /**< zero */
+	uint64_t conn_id;     /**< opaque connection id (TCP/TLS); 0 for UDP */
+	struct netaddr local; /**< the local address the request came to (the
+				   source of what goes back, §18.2.2); for a
+				   client transaction, the source to use;
+				   family 0: the transport's choice */
+	uint8_t route[TXN_TP_ROUTE_MAX]; /**< opaque to the layer: how the
+					      transport reaches the peer
+					      again (sipedge: the dataplane's
+					      struct dp_route); zero when
+					      unused */
 };
 
 /* ---- Counters ------------------------------------------------------- */

@@ -4,6 +4,10 @@
 # answered 200 through the dataplane's hand-off and the control plane; a
 # request with no service yet gets 501; malformed SIP is counted and
 # dropped while the daemon goes on serving; sipedgectl stats shows it all.
+# The control plane answers through the transaction layer: a retransmitted
+# OPTIONS is absorbed by its server transaction (the same 200 re-sent, one
+# transaction in `sipedgectl stats txn`), and a request without the
+# z9hG4bK branch cookie gets the layer's 400 through the dataplane.
 set -uo pipefail
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -29,6 +33,67 @@ check_eq "the control plane answered those four 200" \
 check "a SUBSCRIBE with no presence engine yet gets 501" \
 	lab_sipp out request_501.xml "$LAB_OUT_APPLIANCE4:5060" \
 	-key domain "$LAB_PEER_DOMAIN"
+
+# udp_exchange TARGET BRANCH COPIES: send the same OPTIONS (Via branch
+# BRANCH) COPIES times from sipedge-out on one kernel socket, read the
+# replies on it (2 s timeout each); print each reply's status line, then
+# "identical" when every reply is byte for byte the first.
+udp_exchange() {
+	in_ns out python3 - "$LAB_OUT_PEER4" "$1" "$2" "$3" \
+		"$LAB_PEER_DOMAIN" <<'PY'
+import socket, sys
+src, dst, branch, copies, domain = sys.argv[1:6]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+s.settimeout(2.0)
+port = s.getsockname()[1]
+req = ("OPTIONS sip:%s SIP/2.0\r\n"
+       "Via: SIP/2.0/UDP %s:%d;branch=%s\r\n"
+       "Max-Forwards: 70\r\n"
+       "From: <sip:txn-probe@%s>;tag=t%d\r\n"
+       "To: <sip:%s>\r\n"
+       "Call-ID: %s@%s\r\n"
+       "CSeq: 1 OPTIONS\r\n"
+       "Content-Length: 0\r\n\r\n"
+       % (dst, src, port, branch, domain, port, dst, branch, src)).encode()
+for _ in range(int(copies)):
+    s.sendto(req, (dst, 5060))
+replies = []
+for _ in range(int(copies)):
+    try:
+        replies.append(s.recvfrom(65535)[0])
+    except socket.timeout:
+        print("timeout")
+        break
+for r in replies:
+    print(r.split(b"\r\n", 1)[0].decode(errors="replace"))
+if len(replies) == int(copies) and all(r == replies[0] for r in replies):
+    print("identical")
+PY
+}
+
+branch=z9hG4bK-edge-udp-$$-$RANDOM
+created_before=$(stat txn_created_server_non_invite)
+absorbed_before=$(stat txn_req_absorbed)
+tu_before=$(stat ctl_sip_options_200)
+replies=$(udp_exchange "$LAB_OUT_APPLIANCE4" "$branch" 2)
+check_eq "an OPTIONS sent twice with one branch gets two identical 200s" \
+	"$(printf 'SIP/2.0 200 OK\nSIP/2.0 200 OK\nidentical')" "$replies"
+txn_stats=$("$CTL" stats txn)
+check_match "sipedgectl stats txn shows the layer's counters" \
+	'txn_req_absorbed' "$txn_stats"
+check_eq "one server transaction created for the two copies" \
+	"$((created_before + 1))" "$(stat txn_created_server_non_invite)"
+check_eq "one retransmission absorbed by it" \
+	"$((absorbed_before + 1))" "$(stat txn_req_absorbed)"
+check_eq "the TU answered once" \
+	"$((tu_before + 1))" "$(stat ctl_sip_options_200)"
+nocookie_before=$(stat txn_no_cookie_rejected)
+check_match "an OPTIONS without the z9hG4bK cookie gets the layer's 400" \
+	'^SIP/2.0 400 ' \
+	"$(udp_exchange "$LAB_OUT_APPLIANCE4" "rfc2543-$$-$RANDOM" 1)"
+check_eq "counted as no_cookie_rejected" \
+	"$((nocookie_before + 1))" "$(stat txn_no_cookie_rejected)"
 
 # Malformed datagrams, sent from the foreign side with a kernel socket.
 bad_before=$(stat dp_outside_drop_sip_malformed)

@@ -212,6 +212,8 @@ h_request(struct h *h, const struct h_req *r)
 		tp.proto = TXN_TP_TCP;
 		tp.conn_id = 42;
 	}
+	if (r->tp != NULL)
+		tp = *r->tp;
 	n = snprintf(h->text, 4096,
 		"%s sip:alice@example.com SIP/2.0\r\n"
 		"Via: SIP/2.0/%s %s;branch=%s%s\r\n"

@@ -46,6 +46,7 @@ struct h_req {
 	const char *extra;	 /* more header lines, CRLF-terminated */
 	unsigned cseq;		 /* 1 */
 	bool tcp;		 /* over TCP, connection 42 */
+	const struct txn_transport *tp; /* the transport, overriding tcp */
 };
 
 /* A response to feed the client side. */

@@ -664,6 +664,36 @@ test_server_tu_arg_is_kept(void **state)
 	assert_ptr_equal(txn_arg_get(h->txn), &mine);
 }
 
+/*
+ * The transport's own fields (local address, route) are opaque to the
+ * layer and come back with every send of the transaction: the first
+ * response, the retransmissions on timer G, and the stateless 400.
+ */
+static void
+test_server_transport_local_and_route_come_back_to_every_send(void **state)
+{
+	struct h *h = *state;
+	static const uint8_t ip[4] = {198, 51, 100, 1};
+	struct txn_transport tp = {
+		.proto = TXN_TP_UDP,
+		.local = netaddr_make4(ip, 5060),
+		.route = {1, 0x02, 0x42, 0xc6, 0x33, 0x64, 0x0a, 0},
+	};
+
+	assert_int_equal(h_request(h, &(struct h_req){
+				.method = "INVITE", .tp = &tp}), 0);
+	assert_int_equal(txn_respond(h->txn, 486, NULL), 0);
+	h_at(h, 500);
+	assert_int_equal(
+		h_request(h, &(struct h_req){.branch = "nocookie", .tp = &tp}),
+		-EPROTONOSUPPORT);
+	assert_int_equal(h->n_sent, 3);
+	for (unsigned i = 0; i < h->n_sent; i++)
+		assert_memory_equal(&h->sent[i].tp, &tp, sizeof(tp));
+	assert_int_equal(h_sent_status(h, 1), 486);
+	assert_int_equal(h_sent_status(h, 2), 400);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, h_setup, h_teardown)
 
 int
@@ -708,6 +738,7 @@ test_txn_server_run(void)
 		T(test_server_udp_transient_send_error_is_left_to_retransmission),
 		T(test_server_response_bigger_than_its_slot_spills_and_is_resent),
 		T(test_server_tu_arg_is_kept),
+		T(test_server_transport_local_and_route_come_back_to_every_send),
 	};
 
 	return cmocka_run_group_tests_name("txn_server", tests, NULL, NULL);
