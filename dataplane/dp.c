@@ -157,6 +157,13 @@ dp_port_identity(struct dp_port *p, const struct dp_port_cfg *pc, char *err,
 	if (pc->ipv6 && dp_cidr_parse(pc->ipv6, &c) == 0) {
 		memcpy(p->ip6, c.ip, 16);
 		dp_sn_mac(p->ip6, p->ip6_sn_mac);
+		/* ff02::1:ffXX:XXXX (RFC 4291 §2.7.1). */
+		memset(p->ip6_sn, 0, sizeof(p->ip6_sn));
+		p->ip6_sn[0] = 0xff;
+		p->ip6_sn[1] = 0x02;
+		p->ip6_sn[11] = 0x01;
+		p->ip6_sn[12] = 0xff;
+		memcpy(p->ip6_sn + 13, p->ip6 + 13, 3);
 		p->has_ip6 = true;
 	}
 	return 0;
@@ -287,6 +294,37 @@ dp_workers_setup(struct dp *dp, char *err, size_t errlen)
 	return 0;
 }
 
+/* The config's `acl:` (checked by dp_cfg_check(); parsed again here). */
+static int
+dp_acl_from_cfg(struct dp *dp, const struct dp_cfg *cfg, char *err,
+		size_t errlen)
+{
+	struct dp_acl_rule *rules = calloc(cfg->acl_count + 1,
+			sizeof(*rules));
+	const char *key;
+	char why[160];
+	int rc = 0;
+
+	if (rules == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; rc == 0 && i < cfg->acl_count; i++) {
+		rc = dp_acl_rule_parse(&cfg->acl[i], i, &rules[i], &key, why,
+				sizeof(why));
+		if (rc < 0)
+			snprintf(err, errlen, "dataplane.acl[%u].%s: %s", i,
+					key, why);
+	}
+	if (rc == 0) {
+		rc = dp_set_acl(dp, rules, cfg->acl_count);
+		if (rc < 0)
+			snprintf(err, errlen, "ACL: %s", strerror(-rc));
+	}
+	free(rules);
+	return rc;
+}
+
 struct dp *
 dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
 		unsigned n_extra, struct stats_reg *reg, char *err,
@@ -349,7 +387,8 @@ dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
 		if (dp_port_setup(dp, &dp->ports[r], pcs[r], err, errlen) < 0)
 			goto fail;
 	}
-	if (dp_workers_setup(dp, err, errlen) < 0)
+	if (dp_workers_setup(dp, err, errlen) < 0 ||
+	    dp_acl_from_cfg(dp, cfg, err, errlen) < 0)
 		goto fail;
 	return dp;
 fail:
@@ -381,6 +420,8 @@ dp_poll(struct dp *dp, unsigned wi)
 						void *));
 			dp_input(w, p, pkts[i]);
 		}
+		/* The burst's datagrams for us, classified together. */
+		dp_input_acl(w, p);
 		total += n;
 	}
 	/* Worker 0 transmits what the control plane sends. */
@@ -491,6 +532,7 @@ dp_destroy(struct dp *dp)
 		rte_ring_free(dp->ctl_tx);
 	}
 	dp_domains_free(dp->domains);
+	dp_acl_free(dp->acl);
 	rte_mempool_free(dp->pool);
 	rte_free(dp);
 }

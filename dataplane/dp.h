@@ -102,6 +102,20 @@ int dp_set_domains(struct dp *dp, const char *const *local, unsigned n_local,
 int dp_set_rate_limit(struct dp *dp, uint32_t requests_per_second,
 		uint32_t burst);
 
+/**
+ * Set the ACL (DESIGN.md policy order, step 1): rules in order, first
+ * match wins, no match denies. dp_create() installs the config's `acl:`;
+ * this replaces it (tests, and the daemon until reloads arrive as RCU
+ * snapshots). Each rule's counters, dp_PORT_acl_ruleN_permit and _deny
+ * (N = rule->index), are registered on first use. The rules are copied.
+ * Call before dp_start().
+ * @return 0; -EBUSY once the workers run; -EINVAL (a rule's index is
+ *         DP_ACL_MAX_RULES or more, or rte_acl refused a rule); -ENOMEM,
+ *         -ENOSPC (no room for the counters). On error the ACL in place
+ *         stays.
+ */
+int dp_set_acl(struct dp *dp, const struct dp_acl_rule *rules, unsigned n);
+
 /** Launch the workers on their lcores. @return 0 or a negative errno. */
 int dp_start(struct dp *dp);
 

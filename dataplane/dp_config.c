@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,50 @@ static const cyaml_strval_t dp_poll_strings[] = {
 
 static const cyaml_schema_value_t dp_arg_schema = {
 	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, 1024),
+};
+
+static const cyaml_strval_t dp_role_strings[] = {
+	{ "outside", DP_PORT_OUTSIDE },
+	{ "inside", DP_PORT_INSIDE },
+};
+
+static const cyaml_strval_t dp_acl_action_strings[] = {
+	{ "deny", DP_ACL_DENY },
+	{ "permit", DP_ACL_PERMIT },
+};
+
+static const cyaml_strval_t dp_acl_proto_strings[] = {
+	{ "any", DP_ACL_PROTO_ANY },
+	{ "udp", DP_ACL_PROTO_UDP },
+	{ "tcp", DP_ACL_PROTO_TCP },
+	{ "icmp", DP_ACL_PROTO_ICMP },
+	{ "icmp6", DP_ACL_PROTO_ICMP6 },
+};
+
+#define DP_ACL_STR_OPT(key, member, max)                                   \
+	CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, \
+			struct dp_acl_rule_cfg, member, 1, max)
+
+static const cyaml_schema_field_t dp_acl_rule_cfg_fields[] = {
+	CYAML_FIELD_ENUM("port", CYAML_FLAG_STRICT, struct dp_acl_rule_cfg,
+			port, dp_role_strings, CYAML_ARRAY_LEN(dp_role_strings)),
+	CYAML_FIELD_ENUM("action", CYAML_FLAG_STRICT, struct dp_acl_rule_cfg,
+			action, dp_acl_action_strings,
+			CYAML_ARRAY_LEN(dp_acl_action_strings)),
+	CYAML_FIELD_ENUM("proto", CYAML_FLAG_STRICT, struct dp_acl_rule_cfg,
+			proto, dp_acl_proto_strings,
+			CYAML_ARRAY_LEN(dp_acl_proto_strings)),
+	DP_ACL_STR_OPT("src", src, 43),
+	DP_ACL_STR_OPT("dst", dst, 43),
+	DP_ACL_STR_OPT("sport", sport, 11),
+	DP_ACL_STR_OPT("dport", dport, 11),
+	DP_ACL_STR_OPT("name", name, 64),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t dp_acl_rule_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct dp_acl_rule_cfg,
+			dp_acl_rule_cfg_fields),
 };
 
 #define DP_STR_OPT(key, member, max)                                       \
@@ -69,6 +114,9 @@ const cyaml_schema_field_t dp_cfg_fields[] = {
 			dp_ports_cfg_fields),
 	CYAML_FIELD_MAPPING("rate_limit", CYAML_FLAG_OPTIONAL, struct dp_cfg,
 			rate_limit, dp_ratelimit_cfg_fields),
+	CYAML_FIELD_SEQUENCE("acl", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			struct dp_cfg, acl, &dp_acl_rule_schema, 0,
+			DP_ACL_MAX_RULES),
 	CYAML_FIELD_END
 };
 
@@ -143,6 +191,132 @@ dp_mac_parse(const char *s, uint8_t mac[6])
 	return 0;
 }
 
+/* "N" or "N-M", decimal, 0..65535, N <= M. */
+static int
+dp_port_range_parse(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	unsigned long a, b;
+	char *e;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	a = strtoul(s, &e, 10);
+	b = a;
+	if (*e == '-') {
+		if (e[1] < '0' || e[1] > '9')
+			return -EINVAL;
+		b = strtoul(e + 1, &e, 10);
+	}
+	if (*e != '\0' || a > 65535 || b > 65535 || a > b)
+		return -EINVAL;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
+
+int
+dp_acl_rule_parse(const struct dp_acl_rule_cfg *c, unsigned index,
+		struct dp_acl_rule *out, const char **key, char *why,
+		size_t whylen)
+{
+	static const uint8_t ipproto[] = {
+		[DP_ACL_PROTO_ANY] = 0,
+		[DP_ACL_PROTO_UDP] = IPPROTO_UDP,
+		[DP_ACL_PROTO_TCP] = IPPROTO_TCP,
+		[DP_ACL_PROTO_ICMP] = IPPROTO_ICMP,
+		[DP_ACL_PROTO_ICMP6] = IPPROTO_ICMPV6,
+	};
+	struct {
+		const char *key, *val;
+		struct dp_cidr *cidr;
+	} addrs[] = {
+		{ "src", c->src, &out->src },
+		{ "dst", c->dst, &out->dst },
+	};
+	struct {
+		const char *key, *val;
+		uint16_t *lo, *hi;
+	} ports[] = {
+		{ "sport", c->sport, &out->sport_lo, &out->sport_hi },
+		{ "dport", c->dport, &out->dport_lo, &out->dport_hi },
+	};
+
+	memset(out, 0, sizeof(*out));
+	if ((unsigned)c->port >= DP_PORT__COUNT ||
+	    (unsigned)c->proto > DP_ACL_PROTO_ICMP6 ||
+	    (c->action != DP_ACL_DENY && c->action != DP_ACL_PERMIT)) {
+		*key = "port";
+		snprintf(why, whylen, "bad port, action or proto");
+		return -EINVAL;
+	}
+	out->port = (uint8_t)c->port;
+	out->action = (uint8_t)c->action;
+	out->any_proto = c->proto == DP_ACL_PROTO_ANY;
+	out->proto = ipproto[c->proto];
+	out->index = (uint16_t)index;
+	if (c->proto == DP_ACL_PROTO_ICMP)
+		out->family = AF_INET;
+	else if (c->proto == DP_ACL_PROTO_ICMP6)
+		out->family = AF_INET6;
+	for (unsigned i = 0; i < 2; i++) {
+		if (addrs[i].val == NULL)
+			continue;
+		*key = addrs[i].key;
+		if (dp_cidr_parse(addrs[i].val, addrs[i].cidr) < 0) {
+			snprintf(why, whylen, "'%s' is not an address/prefix",
+					addrs[i].val);
+			return -EINVAL;
+		}
+		if (out->family && addrs[i].cidr->family != out->family) {
+			snprintf(why, whylen, "'%s' is not %s like the rest of "
+					"the rule", addrs[i].val,
+					out->family == AF_INET ? "IPv4" :
+								 "IPv6");
+			return -EINVAL;
+		}
+		out->family = addrs[i].cidr->family;
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		*ports[i].lo = 0;
+		*ports[i].hi = 65535;
+		if (ports[i].val == NULL)
+			continue;
+		*key = ports[i].key;
+		if (dp_port_range_parse(ports[i].val, ports[i].lo,
+				ports[i].hi) < 0) {
+			snprintf(why, whylen, "'%s' is not a port or a range "
+					"N-M (0..65535, N <= M)", ports[i].val);
+			return -EINVAL;
+		}
+		if (c->proto != DP_ACL_PROTO_UDP &&
+		    c->proto != DP_ACL_PROTO_TCP) {
+			snprintf(why, whylen, "ports need proto udp or tcp");
+			return -EINVAL;
+		}
+	}
+	*key = NULL;
+	return 0;
+}
+
+static int
+dp_acl_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
+		struct cfg_err *err)
+{
+	struct dp_acl_rule r;
+	const char *key;
+	char why[160], path[64];
+
+	for (unsigned i = 0; i < cfg->acl_count; i++) {
+		if (dp_acl_rule_parse(&cfg->acl[i], i, &r, &key, why,
+				sizeof(why)) == 0)
+			continue;
+		snprintf(path, sizeof(path), "dataplane.acl[%u].%s", i, key);
+		cfg_errorf(err, doc, path, "%s", why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int
 dp_port_check(const struct dp_port_cfg *p, const char *role,
 		const struct cfg_doc *doc, struct cfg_err *err)
@@ -211,5 +385,7 @@ dp_cfg_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
 				cfg->rate_limit.table_size);
 		rc = -EINVAL;
 	}
+	if (rc == 0)
+		rc = dp_acl_check(cfg, doc, err);
 	return rc;
 }

@@ -18,6 +18,10 @@
  *       requests_per_second: 2000  # each of N workers enforces 1/N of
  *       burst: 4000                # both (the PMD may spread one source
  *       table_size: 65536          # over all of them); sources per worker
+ *     acl:                     # policy step 1, per port, first match
+ *                              # wins, default deny (see below)
+ *       - { port: outside, action: permit, proto: udp,
+ *           dst: 198.51.100.1/32, dport: 5060, name: sip-udp }
  *     ports:
  *       outside: { device: "net_af_packet0,iface=dp-out,qpairs=1",
  *                  mac: "02:5e:00:00:01:01",
@@ -29,11 +33,33 @@
  * appliance answers ARP and neighbour discovery for its addresses with its
  * own MAC, which should differ from the kernel's MAC of an af_packet
  * interface (DESIGN.md: the kernel then drops those frames as not its own).
+ *
+ * The ACL (DESIGN.md policy order, step 1) judges every IPv4 and IPv6
+ * datagram addressed to the appliance (its address on the port, or for
+ * IPv6 also its solicited-node group: neighbour solicitations are ICMPv6
+ * and need a rule) after the IP header checks. A rule:
+ *   port: outside | inside          the port it applies to (required)
+ *   action: permit | deny           (required)
+ *   proto: udp | tcp | icmp | icmp6 | any   (required; icmp is IPv4 only,
+ *                                   icmp6 IPv6 only)
+ *   src, dst: address/prefix        optional, any when absent; an IPv4
+ *                                   prefix makes the rule IPv4 only, an
+ *                                   IPv6 one IPv6 only
+ *   sport, dport: N or N-M          optional, any when absent; udp and
+ *                                   tcp rules only
+ *   name: label                     optional, for the operator
+ * Rules are tried in config order, the first that matches decides; no
+ * match is a deny. Without an `acl:` key, every datagram to the appliance
+ * is denied (ARP is not IP and is never subject to the ACL). Each rule
+ * counts its permits and denies as dp_PORT_acl_ruleN_permit / _deny, N
+ * its index in the sequence; the default deny counts as
+ * dp_PORT_drop_acl_default.
  */
 #ifndef SIPEDGE_DP_CONFIG_H
 #define SIPEDGE_DP_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "platform/config/config.h"
@@ -77,6 +103,36 @@ struct dp_ratelimit_cfg {
 	uint32_t table_size;          /**< sources tracked per worker (2^n) */
 };
 
+/** Most ACL rules (each registers two counters on its port). */
+#define DP_ACL_MAX_RULES 128
+
+/** What an ACL rule does with a datagram it matches. */
+enum dp_acl_action {
+	DP_ACL_DENY = 0,   /**< drop it, counted against the rule */
+	DP_ACL_PERMIT = 1, /**< on to the next stage */
+};
+
+/** The protocol an ACL rule matches. */
+enum dp_acl_proto {
+	DP_ACL_PROTO_ANY = 0, /**< any IP protocol */
+	DP_ACL_PROTO_UDP,     /**< UDP */
+	DP_ACL_PROTO_TCP,     /**< TCP */
+	DP_ACL_PROTO_ICMP,    /**< ICMP (IPv4) */
+	DP_ACL_PROTO_ICMP6,   /**< ICMPv6 */
+};
+
+/** One `acl:` rule as written in the config. */
+struct dp_acl_rule_cfg {
+	enum dp_port_role port;    /**< port: */
+	enum dp_acl_action action; /**< action: */
+	enum dp_acl_proto proto;   /**< proto: */
+	char *src;                 /**< address/prefix, NULL for any */
+	char *dst;                 /**< address/prefix, NULL for any */
+	char *sport;               /**< "N" or "N-M", NULL for any */
+	char *dport;               /**< "N" or "N-M", NULL for any */
+	char *name;                /**< label, optional */
+};
+
 /** The section. */
 struct dp_cfg {
 	char **eal_args;          /**< extra EAL arguments */
@@ -89,6 +145,8 @@ struct dp_cfg {
 	uint32_t sip_port;        /**< UDP port of SIP (5060) */
 	struct dp_ports_cfg ports; /**< ports: */
 	struct dp_ratelimit_cfg rate_limit; /**< rate_limit: */
+	struct dp_acl_rule_cfg *acl; /**< acl:, in order */
+	unsigned acl_count;        /**< entries in acl */
 };
 
 /** Fields of the section. */
@@ -109,12 +167,42 @@ struct dp_cidr {
  */
 int dp_cidr_parse(const char *s, struct dp_cidr *out);
 
+/** An ACL rule as the dataplane takes it (dp_set_acl()). */
+struct dp_acl_rule {
+	uint8_t port;       /**< enum dp_port_role */
+	uint8_t action;     /**< enum dp_acl_action */
+	uint8_t proto;      /**< IP protocol number when !any_proto */
+	bool any_proto;     /**< any IP protocol */
+	uint8_t family;     /**< AF_INET or AF_INET6 only; 0 both */
+	struct dp_cidr src; /**< family 0: any source */
+	struct dp_cidr dst; /**< family 0: any destination */
+	uint16_t sport_lo;  /**< source port range, inclusive */
+	uint16_t sport_hi;  /**< (0-65535: any) */
+	uint16_t dport_lo;  /**< destination port range, inclusive */
+	uint16_t dport_hi;  /**< (0-65535: any) */
+	uint16_t index;     /**< position in `acl:` (names its counters) */
+};
+
+/**
+ * Parse one `acl:` rule.
+ * @param c      the rule as written
+ * @param index  its position in the sequence
+ * @param out    filled in
+ * @param key    on error, the offending key ("src", "dport", ...)
+ * @param why    on error, what is wrong with it; whylen its size
+ * @return 0, or -EINVAL.
+ */
+int dp_acl_rule_parse(const struct dp_acl_rule_cfg *c, unsigned index,
+		struct dp_acl_rule *out, const char **key, char *why,
+		size_t whylen);
+
 /** Parse "aa:bb:cc:dd:ee:ff". @return 0, or -EINVAL. */
 int dp_mac_parse(const char *s, uint8_t mac[6]);
 
 /**
  * Check what the schema cannot: MACs, addresses, prefixes, a port with no
- * address at all, unicast MACs.
+ * address at all, unicast MACs, the ACL rules' addresses, port ranges and
+ * their agreement with the protocol.
  * @return 0, or -EINVAL with err at the offending key.
  */
 int dp_cfg_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,

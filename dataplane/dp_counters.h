@@ -3,7 +3,8 @@
  * Dataplane counters: one list, registered once per port ("dp_outside_*",
  * "dp_inside_*"), one shard per worker. Every frame received is counted
  * once in RX_FRAMES and ends in exactly one of: a reply or forward sent,
- * a hand-off, or one drop reason.
+ * a hand-off, or one drop reason. An ACL rule's deny is counted in the
+ * rule's own block (dp_acl.c: "dp_outside_acl_ruleN_deny"), not here.
  */
 #ifndef SIPEDGE_DP_COUNTERS_H
 #define SIPEDGE_DP_COUNTERS_H
@@ -35,6 +36,8 @@
 	_(DP_DROP_IP_FRAGMENT, "drop_ip_fragment", "dropped: IP fragment (not reassembled yet)") \
 	_(DP_DROP_IP_NOT_OURS, "drop_ip_not_ours", "dropped: not for the appliance (forwarding not built)") \
 	_(DP_DROP_IP_PROTO, "drop_ip_proto", "dropped: IP protocol not handled") \
+	_(DP_DROP_TCP_HEADER, "drop_tcp_header", "dropped: TCP shorter than its header") \
+	_(DP_DROP_ACL_DEFAULT, "drop_acl_default", "dropped: no ACL rule matched (default deny)") \
 	_(DP_DROP_ICMP_OTHER, "drop_icmp_other", "dropped: ICMP other than echo or ND") \
 	_(DP_DROP_UDP_HEADER, "drop_udp_header", "dropped: malformed UDP header") \
 	_(DP_DROP_UDP_CKSUM, "drop_udp_cksum", "dropped: bad UDP checksum")   \

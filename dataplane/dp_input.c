@@ -2,7 +2,10 @@
 /*
  * The per-frame pipeline, first stages: Ethernet (and one 802.1Q tag), ARP
  * and neighbour discovery for the appliance's addresses, IPv4 / IPv6 header
- * checks, ICMP and ICMPv6 echo, UDP checks and the SIP parse. Replies are
+ * checks, the ACL (a burst's datagrams for the appliance are collected and
+ * classified together), ICMP and ICMPv6 echo, UDP checks and the SIP
+ * parse. The session table (policy step 0, return traffic of flows the
+ * appliance opened) will sit just before the ACL. Replies are
  * built in the received mbuf and buffered for TX on the same port and
  * queue. Every frame ends in exactly one outcome, counted.
  */
@@ -12,6 +15,7 @@
 #include <rte_icmp.h>
 #include <rte_ring.h>
 #include <rte_ip.h>
+#include <rte_tcp.h>
 #include <rte_udp.h>
 
 #include "dataplane/dp_priv.h"
@@ -191,6 +195,34 @@ dp_udp(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 			l4_len - (uint32_t)sizeof(*udp), l4);
 }
 
+/*
+ * The ports of the ACL key: UDP and TCP carry theirs (a datagram too
+ * short to hold its header is dropped here, it has no 5-tuple), other
+ * protocols 0. Stored in network order, as rte_acl reads its input.
+ * @return 0, or -1 when m was dropped.
+ */
+static int
+dp_acl_ports(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		uint8_t proto, const uint8_t *l4, uint32_t l4_len,
+		uint16_t *sport, uint16_t *dport)
+{
+	if (proto == IPPROTO_UDP && l4_len < sizeof(struct rte_udp_hdr)) {
+		dp_drop(w, p, m, DP_DROP_UDP_HEADER);
+		return -1;
+	}
+	if (proto == IPPROTO_TCP && l4_len < sizeof(struct rte_tcp_hdr)) {
+		dp_drop(w, p, m, DP_DROP_TCP_HEADER);
+		return -1;
+	}
+	if (proto == IPPROTO_UDP || proto == IPPROTO_TCP) {
+		memcpy(sport, l4, 2);
+		memcpy(dport, l4 + 2, 2);
+	} else {
+		*sport = *dport = 0;
+	}
+	return 0;
+}
+
 static void
 dp_ipv4(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		const struct dp_frame *f)
@@ -221,9 +253,40 @@ dp_ipv4(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
 	/* Trailing Ethernet padding is not part of the datagram. */
 	rte_pktmbuf_trim(m, (uint16_t)(f->len - f->l3_off - tot));
+	/* dp_poll() classifies after every burst of at most DP_BURST; a
+	 * caller feeding more frames gets the batch classified early. */
+	if (unlikely(w->acl.n == DP_BURST))
+		dp_input_acl(w, p);
 
-	void *l4 = (char *)ip + ihl;
-	uint32_t l4_len = tot - ihl;
+	struct dp_acl_pending *pk = &w->acl.pkt[w->acl.n];
+	struct dp_acl_key4 *k = &pk->key.k4;
+
+	pk->l4 = (uint8_t *)ip + ihl;
+	pk->l4_len = tot - ihl;
+	if (dp_acl_ports(w, p, m, ip->next_proto_id, pk->l4, pk->l4_len,
+			&k->sport, &k->dport) < 0)
+		return;
+	pk->m = m;
+	pk->l3 = ip;
+	pk->family = AF_INET;
+	pk->to_us = true;
+	k->proto = ip->next_proto_id;
+	k->pad[0] = k->pad[1] = k->pad[2] = 0;
+	k->src = ip->src_addr;
+	k->dst = ip->dst_addr;
+	w->acl.n++;
+}
+
+/* IPv4 after the ACL permitted it: UDP, ICMP echo, or nothing we serve
+ * (TCP waits for the exception path). */
+static void
+dp_ipv4_l4(struct dp_worker *w, struct dp_port *p,
+		const struct dp_acl_pending *pk)
+{
+	struct rte_mbuf *m = pk->m;
+	struct rte_ipv4_hdr *ip = pk->l3;
+	void *l4 = pk->l4;
+	uint32_t l4_len = pk->l4_len;
 
 	if (ip->next_proto_id == IPPROTO_UDP) {
 		struct rte_udp_hdr *udp = l4;
@@ -333,18 +396,55 @@ dp_ipv6(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		return dp_drop(w, p, m, DP_DROP_IP_TTL);
 	if (!p->has_ip6)
 		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
+
+	/* Ours: our address, or our solicited-node group (where neighbour
+	 * solicitations come; the ACL judges them like the rest). */
+	bool to_us = memcmp(ip6->dst_addr, p->ip6, 16) == 0;
+
+	if (!to_us && memcmp(ip6->dst_addr, p->ip6_sn, 16) != 0)
+		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
 	rte_pktmbuf_trim(m, (uint16_t)(f->len - f->l3_off - sizeof(*ip6) -
 				       plen));
+	/* dp_poll() classifies after every burst of at most DP_BURST; a
+	 * caller feeding more frames gets the batch classified early. */
+	if (unlikely(w->acl.n == DP_BURST))
+		dp_input_acl(w, p);
 
-	uint8_t *l4 = (uint8_t *)(ip6 + 1);
-	bool to_us = memcmp(ip6->dst_addr, p->ip6, 16) == 0;
+	struct dp_acl_pending *pk = &w->acl.pkt[w->acl.n];
+	struct dp_acl_key6 *k = &pk->key.k6;
+
+	pk->l4 = (uint8_t *)(ip6 + 1);
+	pk->l4_len = plen;
+	if (dp_acl_ports(w, p, m, ip6->proto, pk->l4, plen, &k->sport,
+			&k->dport) < 0)
+		return;
+	pk->m = m;
+	pk->l3 = ip6;
+	pk->family = AF_INET6;
+	pk->to_us = to_us;
+	k->proto = ip6->proto;
+	k->pad[0] = k->pad[1] = k->pad[2] = 0;
+	memcpy(k->src, ip6->src_addr, 16);
+	memcpy(k->dst, ip6->dst_addr, 16);
+	w->acl.n++;
+}
+
+/* IPv6 after the ACL permitted it: ND, echo, UDP. */
+static void
+dp_ipv6_l4(struct dp_worker *w, struct dp_port *p,
+		const struct dp_acl_pending *pk)
+{
+	struct rte_mbuf *m = pk->m;
+	struct rte_ipv6_hdr *ip6 = pk->l3;
+	uint8_t *l4 = pk->l4;
+	uint32_t plen = pk->l4_len;
 
 	if (ip6->proto == IPPROTO_ICMPV6) {
 		if (plen < 4 || rte_ipv6_udptcp_cksum_verify(ip6, l4) != 0)
 			return dp_drop(w, p, m, DP_DROP_IP_HEADER);
 		if (l4[0] == DP_ICMP6_NS)
 			return dp_nd(w, p, m, ip6, l4, plen);
-		if (!to_us)
+		if (!pk->to_us)
 			return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
 		if (l4[0] != DP_ICMP6_ECHO_REQUEST || l4[1] != 0)
 			return dp_drop(w, p, m, DP_DROP_ICMP_OTHER);
@@ -358,7 +458,7 @@ dp_ipv6(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		memcpy(l4 + 2, &ck, 2);
 		return dp_reply(w, p, m, DP_ICMP6_ECHO_REPLIES);
 	}
-	if (!to_us)
+	if (!pk->to_us)
 		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
 	if (ip6->proto == IPPROTO_UDP) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)l4;
@@ -374,6 +474,41 @@ dp_ipv6(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		return dp_udp(w, p, m, udp, plen, ok, &ctx);
 	}
 	dp_drop(w, p, m, DP_DROP_IP_PROTO);
+}
+
+void
+dp_input_acl(struct dp_worker *w, struct dp_port *p)
+{
+	struct dp_acl_batch *b = &w->acl;
+	/* Read once per burst: the pointer RCU reloads will swap. */
+	const struct dp_acl_port *ap = &w->dp->acl->port[p->role];
+	uint32_t res[DP_BURST];
+
+	if (b->n == 0)
+		return;
+	dp_acl_classify(ap, b, res);
+	for (unsigned i = 0; i < b->n; i++) {
+		const struct dp_acl_pending *pk = &b->pkt[i];
+
+		if (res[i] == 0) {
+			dp_drop(w, p, pk->m, DP_DROP_ACL_DEFAULT);
+			continue;
+		}
+		const struct dp_acl_slot *s = &ap->slot[res[i] - 1];
+
+		if (s->action != DP_ACL_PERMIT) {
+			stats_add(w->ctr, s->ctr + 1, 1);
+			rte_pktmbuf_free(pk->m);
+			continue;
+		}
+		stats_add(w->ctr, s->ctr, 1);
+		/* Policy step 2 onwards. */
+		if (pk->family == AF_INET)
+			dp_ipv4_l4(w, p, pk);
+		else
+			dp_ipv6_l4(w, p, pk);
+	}
+	b->n = 0;
 }
 
 void

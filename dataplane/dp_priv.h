@@ -31,6 +31,7 @@ struct dp_port {
 	uint32_t ip4;             /**< network byte order */
 	uint8_t ip6[16];          /**< the appliance's IPv6 address */
 	uint8_t ip6_sn_mac[6];    /**< solicited-node multicast MAC of ip6 */
+	uint8_t ip6_sn[16];       /**< solicited-node multicast group of ip6 */
 	int ctr_base;             /**< stats id of this port's DP_RX_FRAMES */
 };
 
@@ -69,6 +70,72 @@ struct dp_rl_bucket {
 	uint64_t last;    /**< TSC of the last refill */
 };
 
+/*
+ * The ACL (policy step 1) on rte_acl: per port, one context for IPv4 and
+ * one for IPv6 (a rule without addresses goes into both). A rule's
+ * priority is the reverse of its config index, so the first match wins;
+ * its userdata is its slot + 1 (0 means no match: default deny).
+ */
+
+/** What rte_acl reads for IPv4 (network byte order, built per frame:
+ * IP options and the L4 header's place do not matter then). */
+struct dp_acl_key4 {
+	uint8_t proto;     /**< IP protocol (rte_acl: the 1-byte first field) */
+	uint8_t pad[3];    /**< zero */
+	uint32_t src;      /**< source address */
+	uint32_t dst;      /**< destination address */
+	uint16_t sport;    /**< UDP/TCP source port, else 0 */
+	uint16_t dport;    /**< UDP/TCP destination port, else 0 */
+};
+
+/** What rte_acl reads for IPv6. */
+struct dp_acl_key6 {
+	uint8_t proto;     /**< next header */
+	uint8_t pad[3];    /**< zero */
+	uint8_t src[16];   /**< source address */
+	uint8_t dst[16];   /**< destination address */
+	uint16_t sport;    /**< UDP/TCP source port, else 0 */
+	uint16_t dport;    /**< UDP/TCP destination port, else 0 */
+};
+
+/** A rule as the workers apply it once rte_acl chose it. */
+struct dp_acl_slot {
+	uint8_t action;    /**< enum dp_acl_action */
+	unsigned ctr;      /**< stats id of its permit counter; deny is +1 */
+};
+
+/** One port's ACL. */
+struct dp_acl_port {
+	struct rte_acl_ctx *ctx[2]; /**< IPv4, IPv6; NULL: no rule, deny all */
+	unsigned n;                 /**< rules (slots) */
+	struct dp_acl_slot *slot;   /**< indexed by userdata - 1 */
+};
+
+/** The ACL tables the workers read (immutable once installed). */
+struct dp_acl {
+	struct dp_acl_port port[DP_PORT__COUNT]; /**< per port role */
+};
+
+/** A frame addressed to us, waiting for the burst's classification. */
+struct dp_acl_pending {
+	struct rte_mbuf *m;   /**< the frame (owned by the batch) */
+	void *l3;             /**< its IPv4 or IPv6 header */
+	uint8_t *l4;          /**< its L4 header */
+	uint32_t l4_len;      /**< L4 bytes */
+	uint8_t family;       /**< AF_INET, AF_INET6 */
+	bool to_us;           /**< IPv6: our address (not our SN group) */
+	union {
+		struct dp_acl_key4 k4;
+		struct dp_acl_key6 k6;
+	} key;                /**< what rte_acl reads */
+};
+
+/** The frames of one port's burst that reached the ACL. */
+struct dp_acl_batch {
+	unsigned n;                              /**< pending */
+	struct dp_acl_pending pkt[DP_BURST];     /**< in arrival order */
+};
+
 /** Per-worker state: one writer, cache aligned. */
 struct dp_worker {
 	struct dp *dp;                 /**< back pointer */
@@ -86,6 +153,7 @@ struct dp_worker {
 	uint64_t rl_burst;             /**< bucket depth x tsc_hz */
 	uint64_t rl_fill;              /**< TSC ticks that refill a bucket */
 	uint64_t now;                  /**< TSC read once per poll */
+	struct dp_acl_batch acl;       /**< frames waiting for the ACL */
 } __rte_cache_aligned;
 
 /** The dataplane. */
@@ -101,6 +169,12 @@ struct dp {
 	bool running;                    /**< dp_start() launched them */
 	struct rte_ring *ctl_tx;         /**< control plane to wire (MP/SC) */
 	struct dp_domains *domains;      /**< domain permit tables */
+	struct dp_acl *acl;              /**< ACL tables (never NULL once
+					  *   created; RCU reloads later) */
+	unsigned acl_gen;                /**< names rte_acl contexts uniquely */
+	/** Stats id + 1 of each config rule's {permit, deny} pair per port;
+	 * 0 until registered (the registry never forgets a name). */
+	int acl_ctr[DP_PORT__COUNT][DP_ACL_MAX_RULES];
 	uint64_t *ctl_ctr;               /**< shard the control plane counts on */
 	struct dp_worker workers[DP_MAX_WORKERS]; /**< per worker */
 };
@@ -115,9 +189,29 @@ dp_count(struct dp_worker *w, const struct dp_port *p, enum dp_ctr c,
 
 /**
  * Process one received frame: reply, forward, hand off or drop it, and
- * count why. Takes ownership of m.
+ * count why; or, an IP datagram addressed to us, put it in w->acl for
+ * dp_input_acl(), to be called once the burst (all from port p) is in.
+ * Takes ownership of m.
  */
 void dp_input(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m);
+
+/**
+ * Classify the frames dp_input() collected from port p's burst (one
+ * rte_acl_classify() per address family) and carry each on: permitted
+ * ones to their L4 stage, the others dropped and counted (the rule's deny
+ * counter or DP_DROP_ACL_DEFAULT). Empties w->acl.
+ */
+void dp_input_acl(struct dp_worker *w, struct dp_port *p);
+
+/**
+ * The ACL verdicts of a batch: res[i] is the slot + 1 of the rule that
+ * matched b->pkt[i], or 0.
+ */
+void dp_acl_classify(const struct dp_acl_port *ap,
+		const struct dp_acl_batch *b, uint32_t *res);
+
+/** Free ACL tables (NULL is a no-op). */
+void dp_acl_free(struct dp_acl *acl);
 
 /** Largest response a worker builds itself (a 403 to a request). */
 #define DP_RSP_MAX 4096

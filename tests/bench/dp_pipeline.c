@@ -95,8 +95,18 @@ setup(struct stats_reg *reg)
 				    "--no-telemetry", "--log-level=error" };
 	static char prefix[64];
 	char err[256];
+	/* The lab's ACL for SIP over UDP: the frames meet rte_acl. */
+	static struct dp_acl_rule_cfg acl[] = {
+		{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+		  .proto = DP_ACL_PROTO_UDP, .dst = "198.51.100.1/32",
+		  .dport = "5060" },
+		{ .port = DP_PORT_INSIDE, .action = DP_ACL_PERMIT,
+		  .proto = DP_ACL_PROTO_UDP, .dst = "192.0.2.1/32",
+		  .dport = "5060" },
+	};
 	struct dp_cfg cfg = {
 		.eal_args = eal_args, .eal_args_count = 6,
+		.acl = acl, .acl_count = 2,
 		.file_prefix = prefix, .workers = 1,
 		.poll = DP_POLL_BUSY, .mbufs = 2047, .mbuf_data_room = 2048,
 		.sip_port = 5060,

@@ -42,6 +42,24 @@ static struct stats_reg *reg;
 static struct rte_mempool *pool;
 static struct rte_ring *rx[2], *tx[2];
 
+/*
+ * The tests' ACL, installed by the config at dp_create(): SIP over UDP
+ * and ICMP / ICMPv6 (echo, ND) on the outside port, SIP on the inside;
+ * everything else meets the default deny. ACL tests install their own
+ * rules with set_acl() and put these back with restore_acl().
+ */
+static struct dp_acl_rule_cfg base_acl[] = {
+	{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+	  .proto = DP_ACL_PROTO_UDP, .dport = "5060", .name = "sip" },
+	{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+	  .proto = DP_ACL_PROTO_ICMP },
+	{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+	  .proto = DP_ACL_PROTO_ICMP6 },
+	{ .port = DP_PORT_INSIDE, .action = DP_ACL_PERMIT,
+	  .proto = DP_ACL_PROTO_UDP, .dport = "5060" },
+};
+#define BASE_ACL_N (sizeof(base_acl) / sizeof(base_acl[0]))
+
 static int
 setup(void **state)
 {
@@ -58,6 +76,8 @@ setup(void **state)
 		.mbufs = 1023,
 		.mbuf_data_room = 2048,
 		.sip_port = 5060,
+		.acl = base_acl,
+		.acl_count = BASE_ACL_N,
 		.ports = {
 			.outside = { .device = "net_ring_ring_out", .mac = OUT_MAC,
 				     .ipv4 = "198.51.100.1/24",
@@ -487,16 +507,44 @@ test_bad_udp_checksum_is_dropped(void **state)
 	assert_int_equal(ctr("dp_outside_drop_udp_cksum"), before + 1);
 }
 
+/* Install n rules as the config would give them. */
+static void
+set_acl(const struct dp_acl_rule_cfg *c, unsigned n)
+{
+	struct dp_acl_rule r[16];
+	const char *key;
+	char why[160];
+
+	assert_true(n <= 16);
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(dp_acl_rule_parse(&c[i], i, &r[i], &key, why,
+				sizeof(why)), 0);
+	assert_int_equal(dp_set_acl(dp, r, n), 0);
+}
+
+static void
+restore_acl(void)
+{
+	set_acl(base_acl, BASE_ACL_N);
+}
+
 static void
 test_udp_to_a_closed_port_is_dropped(void **state)
 {
 	(void)state;
 	uint8_t f[1024];
 	size_t n = udp4(f, 9999, "hello", true);
+	/* The ACL lets it by; no service listens there. */
+	const struct dp_acl_rule_cfg any_udp[] = {
+		{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+		  .proto = DP_ACL_PROTO_UDP },
+	};
 	uint64_t before = ctr("dp_outside_drop_udp_port");
 
+	set_acl(any_udp, 1);
 	assert_null(exchange(f, n));
 	assert_int_equal(ctr("dp_outside_drop_udp_port"), before + 1);
+	restore_acl();
 }
 
 static void
@@ -779,6 +827,298 @@ test_403_goes_to_the_source_port_with_rport(void **state)
 	rte_pktmbuf_free(r);
 }
 
+/* --- ACL (policy step 1) ---------------------------------------------- */
+
+/* One OPTIONS from outside; true when it reached the control plane. */
+static bool
+handed_off(const uint8_t *f, size_t n)
+{
+	struct dp_msg msg;
+
+	assert_null(exchange(f, n));
+	if (dp_handoff_rx(dp, &msg, 1) == 0)
+		return false;
+	dp_msg_release(dp, &msg);
+	return true;
+}
+
+static void
+test_acl_rule_permitting_udp_5060_lets_sip_through(void **state)
+{
+	(void)state;
+	const struct dp_acl_rule_cfg rules[] = {
+		{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+		  .proto = DP_ACL_PROTO_UDP, .dport = "5060" },
+	};
+	uint8_t f[1024];
+	size_t n = udp4(f, 5060, OPTIONS_MSG, true);
+
+	set_acl(rules, 1);
+	uint64_t permit = ctr("dp_outside_acl_rule0_permit");
+
+	assert_true(handed_off(f, n));
+	assert_int_equal(ctr("dp_outside_acl_rule0_permit"), permit + 1);
+	restore_acl();
+}
+
+static void
+test_acl_udp_to_another_port_is_denied_by_default(void **state)
+{
+	(void)state;
+	uint8_t f[1024];
+	size_t n = udp4(f, 9999, "hello", true);
+	uint64_t deny = ctr("dp_outside_drop_acl_default");
+	uint64_t port = ctr("dp_outside_drop_udp_port");
+	uint64_t frames = ctr("dp_outside_rx_frames");
+
+	assert_null(exchange(f, n));
+	assert_int_equal(ctr("dp_outside_drop_acl_default"), deny + 1);
+	assert_int_equal(ctr("dp_outside_drop_udp_port"), port);
+	assert_int_equal(ctr("dp_outside_rx_frames"), frames + 1);
+}
+
+static void
+test_acl_deny_before_permit_wins(void **state)
+{
+	(void)state;
+	struct dp_acl_rule_cfg rules[] = {
+		{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_DENY,
+		  .proto = DP_ACL_PROTO_UDP, .src = "198.51.100.10/32",
+		  .dport = "5060" },
+		{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+		  .proto = DP_ACL_PROTO_UDP, .dport = "5060" },
+	};
+	uint8_t f[1024];
+	size_t n = udp4(f, 5060, OPTIONS_MSG, true);
+
+	set_acl(rules, 2);
+	uint64_t deny = ctr("dp_outside_acl_rule0_deny");
+	uint64_t permit = ctr("dp_outside_acl_rule1_permit");
+
+	assert_false(handed_off(f, n));
+	assert_int_equal(ctr("dp_outside_acl_rule0_deny"), deny + 1);
+	assert_int_equal(ctr("dp_outside_acl_rule1_permit"), permit);
+	/* The other way round, the permit comes first and wins. */
+	struct dp_acl_rule_cfg swapped[] = { rules[1], rules[0] };
+
+	set_acl(swapped, 2);
+	permit = ctr("dp_outside_acl_rule0_permit");
+	assert_true(handed_off(f, n));
+	assert_int_equal(ctr("dp_outside_acl_rule0_permit"), permit + 1);
+	restore_acl();
+}
+
+static void
+test_acl_src_cidr_matches_its_prefix_only(void **state)
+{
+	(void)state;
+	const struct dp_acl_rule_cfg rules[] = {
+		{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+		  .proto = DP_ACL_PROTO_UDP, .src = "198.51.100.0/28",
+		  .dport = "5060" },
+	};
+	uint8_t f[1024];
+	uint64_t deny = ctr("dp_outside_drop_acl_default");
+
+	set_acl(rules, 1);
+	assert_true(handed_off(f, options_from(f, 10)));  /* in /28 */
+	assert_true(handed_off(f, options_from(f, 15)));  /* last of it */
+	assert_false(handed_off(f, options_from(f, 16))); /* next /28 */
+	assert_int_equal(ctr("dp_outside_drop_acl_default"), deny + 1);
+	restore_acl();
+}
+
+/* udp4() with another source port (checksum redone). */
+static size_t
+udp4_from(uint8_t *f, uint16_t sport, uint16_t dport, const char *text)
+{
+	size_t n = udp4(f, dport, text, true);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f +
+			sizeof(struct rte_ether_hdr));
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)(ip + 1);
+
+	u->src_port = rte_cpu_to_be_16(sport);
+	u->dgram_cksum = 0;
+	u->dgram_cksum = rte_ipv4_udptcp_cksum(ip, u);
+	return n;
+}
+
+static void
+test_acl_port_ranges_are_inclusive(void **state)
+{
+	(void)state;
+	const struct dp_acl_rule_cfg rules[] = {
+		{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+		  .proto = DP_ACL_PROTO_UDP, .sport = "1024-65535",
+		  .dport = "5000-5060" },
+	};
+	uint8_t f[1024];
+	uint64_t deny = ctr("dp_outside_drop_acl_default");
+	uint64_t port = ctr("dp_outside_drop_udp_port");
+
+	set_acl(rules, 1);
+	/* Upper end of the dport range, a source port inside its range. */
+	assert_true(handed_off(f, udp4_from(f, 1024, 5060, OPTIONS_MSG)));
+	/* Lower end: permitted, then no service there. */
+	assert_false(handed_off(f, udp4_from(f, 40000, 5000, "x")));
+	assert_int_equal(ctr("dp_outside_drop_udp_port"), port + 1);
+	/* Just past either end of the ranges: default deny. */
+	assert_false(handed_off(f, udp4_from(f, 40000, 5061, OPTIONS_MSG)));
+	assert_false(handed_off(f, udp4_from(f, 4999, 4999, OPTIONS_MSG)));
+	assert_false(handed_off(f, udp4_from(f, 1023, 5060, OPTIONS_MSG)));
+	assert_int_equal(ctr("dp_outside_drop_acl_default"), deny + 3);
+	restore_acl();
+}
+
+/* An OPTIONS over IPv6 from the peer to us. */
+static size_t
+options6(uint8_t *f)
+{
+	size_t n = eth(f, out_mac, RTE_ETHER_TYPE_IPV6);
+	size_t tl = strlen(OPTIONS_MSG), l4 = sizeof(struct rte_udp_hdr) + tl;
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(f + n);
+
+	n += ipv6(f + n, our_ip6, IPPROTO_UDP, l4, 64);
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)(f + n);
+
+	u->src_port = rte_cpu_to_be_16(5060);
+	u->dst_port = rte_cpu_to_be_16(5060);
+	u->dgram_len = rte_cpu_to_be_16((uint16_t)l4);
+	u->dgram_cksum = 0;
+	memcpy(u + 1, OPTIONS_MSG, tl);
+	u->dgram_cksum = rte_ipv6_udptcp_cksum(ip, u);
+	return n + l4;
+}
+
+static void
+test_acl_ipv6_rule_matches_ipv6_only(void **state)
+{
+	(void)state;
+	const struct dp_acl_rule_cfg rules[] = {
+		{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+		  .proto = DP_ACL_PROTO_UDP, .src = "2001:db8:0:1::/64",
+		  .dst = "2001:db8:0:1::1/128", .dport = "5060" },
+	};
+	uint8_t f[1024];
+	uint64_t deny = ctr("dp_outside_drop_acl_default");
+
+	set_acl(rules, 1);
+	uint64_t permit = ctr("dp_outside_acl_rule0_permit");
+
+	assert_true(handed_off(f, options6(f)));
+	assert_int_equal(ctr("dp_outside_acl_rule0_permit"), permit + 1);
+	/* The same OPTIONS over IPv4 meets no rule. */
+	assert_false(handed_off(f, udp4(f, 5060, OPTIONS_MSG, true)));
+	assert_int_equal(ctr("dp_outside_drop_acl_default"), deny + 1);
+	restore_acl();
+}
+
+/* An ICMP echo request from the peer to us. */
+static size_t
+echo4(uint8_t *f)
+{
+	size_t n = eth(f, out_mac, RTE_ETHER_TYPE_IPV4);
+	size_t l4 = sizeof(struct rte_icmp_hdr) + 8;
+
+	n += ipv4(f + n, IPPROTO_ICMP, l4);
+	struct rte_icmp_hdr *ic = (struct rte_icmp_hdr *)(f + n);
+
+	memset(ic, 0, l4);
+	ic->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+	memcpy(ic + 1, "pingdata", 8);
+	ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, l4);
+	return n + l4;
+}
+
+static void
+test_acl_icmp_echo_is_answered_only_when_a_rule_permits_it(void **state)
+{
+	(void)state;
+	const struct dp_acl_rule_cfg rules[] = {
+		{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+		  .proto = DP_ACL_PROTO_UDP, .dport = "5060" },
+		{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+		  .proto = DP_ACL_PROTO_ICMP, .dst = "198.51.100.1" },
+	};
+	uint8_t f[256];
+	struct rte_mbuf *r;
+	uint64_t deny = ctr("dp_outside_drop_acl_default");
+
+	/* Without an ICMP rule: no answer. */
+	set_acl(rules, 1);
+	assert_null(exchange(f, echo4(f)));
+	assert_int_equal(ctr("dp_outside_drop_acl_default"), deny + 1);
+	set_acl(rules, 2);
+	uint64_t permit = ctr("dp_outside_acl_rule1_permit");
+	uint64_t replies = ctr("dp_outside_icmp_echo_replies");
+
+	r = exchange(f, echo4(f));
+	assert_non_null(r);
+	rte_pktmbuf_free(r);
+	assert_int_equal(ctr("dp_outside_acl_rule1_permit"), permit + 1);
+	assert_int_equal(ctr("dp_outside_icmp_echo_replies"), replies + 1);
+	restore_acl();
+}
+
+static void
+test_acl_classifies_a_whole_burst(void **state)
+{
+	(void)state;
+	struct dp_acl_rule_cfg rules[] = {
+		{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_DENY,
+		  .proto = DP_ACL_PROTO_UDP, .src = "198.51.100.20/32" },
+		{ .port = DP_PORT_OUTSIDE, .action = DP_ACL_PERMIT,
+		  .proto = DP_ACL_PROTO_UDP, .dport = "5060" },
+	};
+	struct dp_msg msgs[16];
+	unsigned got = 0;
+	uint64_t deny = ctr("dp_outside_drop_acl_default");
+
+	set_acl(rules, 2);
+	uint64_t denied = ctr("dp_outside_acl_rule0_deny");
+
+	/* Eleven frames in one burst, IPv4 and IPv6 interleaved: from .20
+	 * denied by rule 0 (IPv4 only), from .21-.24 permitted by rule 1,
+	 * five over IPv6 permitted by rule 1 (no address: both families),
+	 * one to port 9999 (default deny). */
+	for (uint8_t i = 0; i < 5; i++) {
+		uint8_t f[1024];
+		size_t n = options_from(f, (uint8_t)(20 + i));
+		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+		memcpy(rte_pktmbuf_append(m, (uint16_t)n), f, n);
+		assert_int_equal(rte_ring_enqueue(rx[0], m), 0);
+		n = options6(f);
+		m = rte_pktmbuf_alloc(pool);
+		memcpy(rte_pktmbuf_append(m, (uint16_t)n), f, n);
+		assert_int_equal(rte_ring_enqueue(rx[0], m), 0);
+	}
+	uint8_t f[1024];
+	size_t n = udp4(f, 9999, "x", true);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+	memcpy(rte_pktmbuf_append(m, (uint16_t)n), f, n);
+	assert_int_equal(rte_ring_enqueue(rx[0], m), 0);
+	assert_int_equal(dp_poll(dp, 0), 11);
+	for (unsigned k; (k = dp_handoff_rx(dp, msgs, 16)) > 0; got += k)
+		for (unsigned j = 0; j < k; j++)
+			dp_msg_release(dp, &msgs[j]);
+	assert_int_equal(got, 9);
+	assert_int_equal(ctr("dp_outside_acl_rule0_deny"), denied + 1);
+	assert_int_equal(ctr("dp_outside_drop_acl_default"), deny + 1);
+	restore_acl();
+}
+
+static void
+test_acl_rule_with_a_bad_index_is_refused(void **state)
+{
+	(void)state;
+	struct dp_acl_rule r = { .port = DP_PORT_OUTSIDE,
+				 .index = DP_ACL_MAX_RULES };
+
+	assert_int_equal(dp_set_acl(dp, &r, 1), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -808,6 +1148,15 @@ main(void)
 		cmocka_unit_test(test_in_dialog_request_skips_the_request_uri_check),
 		cmocka_unit_test(test_403_goes_to_the_source_port_with_rport),
 		cmocka_unit_test(test_a_source_over_its_rate_is_dropped_while_another_is_served),
+		cmocka_unit_test(test_acl_rule_permitting_udp_5060_lets_sip_through),
+		cmocka_unit_test(test_acl_udp_to_another_port_is_denied_by_default),
+		cmocka_unit_test(test_acl_deny_before_permit_wins),
+		cmocka_unit_test(test_acl_src_cidr_matches_its_prefix_only),
+		cmocka_unit_test(test_acl_port_ranges_are_inclusive),
+		cmocka_unit_test(test_acl_ipv6_rule_matches_ipv6_only),
+		cmocka_unit_test(test_acl_icmp_echo_is_answered_only_when_a_rule_permits_it),
+		cmocka_unit_test(test_acl_classifies_a_whole_burst),
+		cmocka_unit_test(test_acl_rule_with_a_bad_index_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

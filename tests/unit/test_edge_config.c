@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -350,6 +351,122 @@ test_dp_defaults_apply(void **state)
 	assert_int_equal(mac[1], 0x5e);
 }
 
+/* The BASE dataplane with one `acl:` rule. */
+static const char *
+load_acl(const char *rule)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+			"dataplane:\n"
+			"  file_prefix: t\n"
+			"  ports:\n"
+			"    outside: { device: n0, mac: \"02:00:00:00:00:01\", "
+			"ipv4: 198.51.100.1/24 }\n"
+			"    inside: { device: n1, mac: \"02:00:00:00:00:02\", "
+			"ipv4: 192.0.2.1/24 }\n"
+			"  acl:\n"
+			"    - { port: inside, action: permit, proto: icmp }\n"
+			"    - %s\n"
+			"admin: { socket: /run/s.sock }\n"
+			"state_dir: /var/lib/x\n"
+			"domains:\n  local: [example.com]\n", rule);
+	return load(text);
+}
+
+static void
+test_acl_rules_load(void **state)
+{
+	(void)state;
+	struct edge_cfg *cfg;
+	struct cfg_err err;
+	struct dp_acl_rule r;
+	const char *key;
+	char why[160];
+
+	assert_string_equal(load_acl("{ port: outside, action: deny, proto: "
+			"udp, src: 203.0.113.0/24, sport: 1-1023, dport: 5060, "
+			"name: low-ports }"), "");
+	assert_string_equal(load_acl("{ port: outside, action: permit, "
+			"proto: any, dst: \"2001:db8::/32\" }"), "");
+	/* The embedded default: the lab's rules, every one well formed. */
+	assert_int_equal(edge_cfg_load(NULL, &cfg, &err), 0);
+	assert_true(cfg->dataplane.acl_count > 0);
+	for (unsigned i = 0; i < cfg->dataplane.acl_count; i++)
+		assert_int_equal(dp_acl_rule_parse(&cfg->dataplane.acl[i], i,
+				&r, &key, why, sizeof(why)), 0);
+	assert_int_equal(dp_acl_rule_parse(&cfg->dataplane.acl[0], 0, &r,
+			&key, why, sizeof(why)), 0);
+	assert_int_equal(r.port, DP_PORT_OUTSIDE);
+	assert_int_equal(r.action, DP_ACL_PERMIT);
+	assert_int_equal(r.proto, 17);
+	assert_int_equal(r.family, AF_INET);
+	assert_int_equal(r.dport_lo, 5060);
+	assert_int_equal(r.dport_hi, 5060);
+	assert_int_equal(r.sport_lo, 0);
+	assert_int_equal(r.sport_hi, 65535);
+	edge_cfg_free(cfg);
+}
+
+static void
+test_acl_bad_cidr_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load_acl("{ port: outside, action: permit, proto: udp, "
+				 "src: 198.51.100.0/33 }");
+
+	assert_non_null(strstr(m, ":8:"));
+	assert_non_null(strstr(m, "dataplane.acl[1].src"));
+	assert_non_null(strstr(m, "not an address/prefix"));
+	m = load_acl("{ port: outside, action: permit, proto: udp, "
+		     "dst: example.com }");
+	assert_non_null(strstr(m, "dataplane.acl[1].dst"));
+}
+
+static void
+test_acl_bad_port_range_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load_acl("{ port: outside, action: permit, proto: udp, "
+				 "dport: 5061-5060 }");
+
+	assert_non_null(strstr(m, ":8:"));
+	assert_non_null(strstr(m, "dataplane.acl[1].dport"));
+	assert_non_null(strstr(m, "not a port or a range"));
+	assert_non_null(strstr(load_acl("{ port: outside, action: permit, "
+			"proto: tcp, sport: 70000 }"), "dataplane.acl[1].sport"));
+	assert_non_null(strstr(load_acl("{ port: outside, action: permit, "
+			"proto: tcp, sport: 5- }"), "not a port or a range"));
+	/* Ports belong to UDP and TCP. */
+	assert_non_null(strstr(load_acl("{ port: outside, action: permit, "
+			"proto: icmp, dport: 7 }"), "need proto udp or tcp"));
+}
+
+static void
+test_acl_unknown_proto_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load_acl("{ port: outside, action: permit, "
+				 "proto: sctp }");
+
+	assert_non_null(strstr(m, ":8:"));
+	assert_non_null(strstr(m, "sctp"));
+	assert_non_null(strstr(m, "icmp6"));
+	assert_non_null(strstr(load_acl("{ port: dmz, action: permit, "
+			"proto: udp }"), "dmz"));
+}
+
+static void
+test_acl_mixed_families_are_refused(void **state)
+{
+	(void)state;
+	assert_non_null(strstr(load_acl("{ port: outside, action: permit, "
+			"proto: udp, src: 198.51.100.0/24, dst: \"2001:db8::1\" }"),
+			"not IPv4"));
+	assert_non_null(strstr(load_acl("{ port: outside, action: permit, "
+			"proto: icmp6, src: 198.51.100.0/24 }"), "not IPv6"));
+}
+
 int
 main(void)
 {
@@ -376,6 +493,11 @@ main(void)
 		cmocka_unit_test(test_dp_ipv6_in_ipv4_key_is_refused),
 		cmocka_unit_test(test_dp_gateway_with_prefix_is_refused),
 		cmocka_unit_test(test_dp_defaults_apply),
+		cmocka_unit_test(test_acl_rules_load),
+		cmocka_unit_test(test_acl_bad_cidr_is_refused),
+		cmocka_unit_test(test_acl_bad_port_range_is_refused),
+		cmocka_unit_test(test_acl_unknown_proto_is_refused),
+		cmocka_unit_test(test_acl_mixed_families_are_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
