@@ -107,7 +107,9 @@ setup(void **state)
 				&tx[i], 1, SOCKET_ID_ANY) < 0)
 			return -1;
 	}
-	pool = rte_pktmbuf_pool_create("test_pool", 511, 0, 0,
+	/* Frames handed off carry metadata in the mbuf's private area, as
+	 * the dataplane's own pool provides: give the test's pool one. */
+	pool = rte_pktmbuf_pool_create("test_pool", 511, 0, 64,
 			2048 + RTE_PKTMBUF_HEADROOM, SOCKET_ID_ANY);
 	reg = stats_reg_create(4, 512);
 	dp = dp_create(&cfg, "test_dp_input", NULL, 0, reg, err, sizeof(err));
