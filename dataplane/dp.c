@@ -152,10 +152,20 @@ dp_port_identity(struct dp_port *p, const struct dp_port_cfg *pc, char *err,
 	}
 	if (pc->ipv4 && dp_cidr_parse(pc->ipv4, &c) == 0) {
 		memcpy(&p->ip4, c.ip, 4);
+		p->prefix4 = c.prefix;
 		p->has_ip4 = true;
+	}
+	if (pc->gateway4 && dp_cidr_parse(pc->gateway4, &c) == 0) {
+		memcpy(p->gw4, c.ip, 4);
+		p->has_gw4 = true;
+	}
+	if (pc->gateway6 && dp_cidr_parse(pc->gateway6, &c) == 0) {
+		memcpy(p->gw6, c.ip, 16);
+		p->has_gw6 = true;
 	}
 	if (pc->ipv6 && dp_cidr_parse(pc->ipv6, &c) == 0) {
 		memcpy(p->ip6, c.ip, 16);
+		p->prefix6 = c.prefix;
 		dp_sn_mac(p->ip6, p->ip6_sn_mac);
 		/* ff02::1:ffXX:XXXX (RFC 4291 §2.7.1). */
 		memset(p->ip6_sn, 0, sizeof(p->ip6_sn));
@@ -386,6 +396,15 @@ dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
 		dp->ports[r].ctr_base = base;
 		if (dp_port_setup(dp, &dp->ports[r], pcs[r], err, errlen) < 0)
 			goto fail;
+		/* Configs built in code (tests) may leave the section 0. */
+		if (dp_neigh_init(dp, &dp->ports[r],
+				cfg->neighbour.table_size ?
+					cfg->neighbour.table_size : 1024,
+				cfg->neighbour.timeout_s ?
+					cfg->neighbour.timeout_s : 300) < 0) {
+			snprintf(err, errlen, "neighbour table: out of memory");
+			goto fail;
+		}
 	}
 	if (dp_workers_setup(dp, err, errlen) < 0 ||
 	    dp_acl_from_cfg(dp, cfg, err, errlen) < 0)
@@ -430,12 +449,21 @@ dp_poll(struct dp *dp, unsigned wi)
 				(void **)pkts, DP_BURST, NULL);
 
 		for (uint16_t i = 0; i < n; i++) {
-			uint8_t r = dp_meta(pkts[i])->route.port;
+			struct dp_meta *meta = dp_meta(pkts[i]);
+			struct dp_port *p = &dp->ports[meta->route.port];
+			static const uint8_t none[6];
 
-			rte_eth_tx_buffer(dp->ports[r].port_id, 0, w->txb[r],
-					pkts[i]);
+			/* A reply knows its next hop; a new destination
+			 * is resolved here. */
+			if (memcmp(meta->route.mac, none, 6) == 0)
+				dp_output(w, p, pkts[i], meta->dst.family,
+						meta->dst.ip, true);
+			else
+				dp_tx_ip(w, p, pkts[i], true);
 		}
 	}
+	if (wi == 0)
+		dp_neigh_sweep(w);
 	for (unsigned r = 0; r < DP_PORT__COUNT; r++) {
 		uint16_t sent = rte_eth_tx_buffer_flush(dp->ports[r].port_id,
 				(uint16_t)w->id, w->txb[r]);
@@ -531,6 +559,8 @@ dp_destroy(struct dp *dp)
 			rte_pktmbuf_free(m);
 		rte_ring_free(dp->ctl_tx);
 	}
+	for (unsigned r = 0; r < DP_PORT__COUNT; r++)
+		dp_neigh_free(&dp->ports[r]);
 	dp_domains_free(dp->domains);
 	dp_acl_free(dp->acl);
 	rte_mempool_free(dp->pool);
@@ -636,7 +666,29 @@ dp_build_udp(struct dp *dp, const struct dp_port *p,
 		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
 	}
 	dp_meta(m)->route = *route;
+	dp_meta(m)->dst = *dst;
 	return m;
+}
+
+int
+dp_route_lookup(struct dp *dp, const struct netaddr *dst,
+		struct dp_route *route, struct netaddr *src)
+{
+	uint8_t nh[16];
+	struct dp_port *p;
+
+	if (dst->family != AF_INET && dst->family != AF_INET6)
+		return -EINVAL;
+	p = dp_route_port(dp, dst->family, dst->ip, nh);
+	if (p == NULL)
+		return -ENETUNREACH;
+	memset(route, 0, sizeof(*route));
+	route->port = p->role;
+	if (dst->family == AF_INET)
+		*src = netaddr_make4((const uint8_t *)&p->ip4, 0);
+	else
+		*src = netaddr_make6(p->ip6, 0);
+	return 0;
 }
 
 int

@@ -146,8 +146,21 @@ unsigned dp_handoff_rx(struct dp *dp, struct dp_msg *out, unsigned n);
 void dp_msg_release(struct dp *dp, struct dp_msg *m);
 
 /**
+ * The way to a destination the appliance has not heard from (a NOTIFY to
+ * a Contact, a DNS server): the port whose prefix holds dst, else the
+ * port with a gateway of its family (outside first). route->mac is left
+ * zero: dp_send_udp() then resolves the next hop itself (ARP / ND) and
+ * holds the datagram until it answers. src gets the appliance's address
+ * of dst's family on that port (port 0: set it).
+ * @return 0; -EINVAL (not IPv4/IPv6), -ENETUNREACH (no port reaches it).
+ */
+int dp_route_lookup(struct dp *dp, const struct netaddr *dst,
+		struct dp_route *route, struct netaddr *src);
+
+/**
  * Send a UDP datagram from the appliance: src is one of its addresses,
- * route says which port and next hop (from the message being answered).
+ * route says which port and next hop (from the message being answered,
+ * or from dp_route_lookup(): a zero MAC is resolved before sending).
  * The frame is built here and transmitted by worker 0 at its next poll.
  * Thread-safe for several control threads.
  * @return 0; -EINVAL (no such address family on the port, too large),

@@ -95,6 +95,14 @@ static const cyaml_schema_field_t dp_ratelimit_cfg_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t dp_neigh_cfg_fields[] = {
+	CYAML_FIELD_UINT("timeout_s", CYAML_FLAG_OPTIONAL, struct dp_neigh_cfg,
+			timeout_s),
+	CYAML_FIELD_UINT("table_size", CYAML_FLAG_OPTIONAL,
+			struct dp_neigh_cfg, table_size),
+	CYAML_FIELD_END
+};
+
 const cyaml_schema_field_t dp_cfg_fields[] = {
 	CYAML_FIELD_SEQUENCE("eal_args", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			struct dp_cfg, eal_args, &dp_arg_schema, 0, 64),
@@ -114,6 +122,8 @@ const cyaml_schema_field_t dp_cfg_fields[] = {
 			dp_ports_cfg_fields),
 	CYAML_FIELD_MAPPING("rate_limit", CYAML_FLAG_OPTIONAL, struct dp_cfg,
 			rate_limit, dp_ratelimit_cfg_fields),
+	CYAML_FIELD_MAPPING("neighbour", CYAML_FLAG_OPTIONAL, struct dp_cfg,
+			neighbour, dp_neigh_cfg_fields),
 	CYAML_FIELD_SEQUENCE("acl", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			struct dp_cfg, acl, &dp_acl_rule_schema, 0,
 			DP_ACL_MAX_RULES),
@@ -137,6 +147,9 @@ const struct cfg_range dp_cfg_ranges[] = {
 	CFG_RANGE_DEFAULT("dataplane.rate_limit.burst", 1, 10000000, 4000),
 	CFG_RANGE_DEFAULT("dataplane.rate_limit.table_size", 1024, 1 << 22,
 			65536),
+	CFG_RANGE_DEFAULT("dataplane.neighbour.timeout_s", 10, 86400, 300),
+	CFG_RANGE_DEFAULT("dataplane.neighbour.table_size", 64, 1 << 16,
+			1024),
 	CFG_RANGE_END,
 };
 
@@ -378,6 +391,13 @@ dp_cfg_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
 
 	if (rc == 0)
 		rc = dp_port_check(&cfg->ports.inside, "inside", doc, err);
+	if (rc == 0 && (cfg->neighbour.table_size &
+			(cfg->neighbour.table_size - 1))) {
+		cfg_errorf(err, doc, "dataplane.neighbour.table_size",
+				"must be a power of two, not %u",
+				cfg->neighbour.table_size);
+		rc = -EINVAL;
+	}
 	if (rc == 0 && (cfg->rate_limit.table_size &
 			(cfg->rate_limit.table_size - 1))) {
 		cfg_errorf(err, doc, "dataplane.rate_limit.table_size",

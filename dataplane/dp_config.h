@@ -18,6 +18,11 @@
  *       requests_per_second: 2000  # each of N workers enforces 1/N of
  *       burst: 4000                # both (the PMD may spread one source
  *       table_size: 65536          # over all of them); sources per worker
+ *     neighbour:               # next hops (ARP, IPv6 ND), per port:
+ *       timeout_s: 300         #   an answer is used this long, then
+ *                              #   asked again while still used (10 s
+ *                              #   of grace before it is dropped)
+ *       table_size: 1024       #   entries per port (a power of two)
  *     acl:                     # policy step 1, per port, first match
  *                              # wins, default deny (see below)
  *       - { port: outside, action: permit, proto: udp,
@@ -27,6 +32,12 @@
  *                  mac: "02:5e:00:00:01:01",
  *                  ipv4: 198.51.100.1/24, ipv6: "2001:db8:0:1::1/64" }
  *       inside:  { ... }
+ *
+ * Next hops: a destination inside a port's prefix is on-link; any other
+ * leaves through the port with a gateway of its family (gateway4 /
+ * gateway6, outside first). The dataplane resolves next hops itself (ARP,
+ * neighbour solicitation), holds the latest frame for a next hop being
+ * resolved (one per entry) and sends it when the answer comes.
  *
  * A port's device is DPDK device arguments: a PCI address, or a virtual
  * device (net_af_packet, net_af_xdp, net_tap, net_pcap, net_ring...). The
@@ -103,6 +114,12 @@ struct dp_ratelimit_cfg {
 	uint32_t table_size;          /**< sources tracked per worker (2^n) */
 };
 
+/** `neighbour:` the ARP / ND cache of each port. */
+struct dp_neigh_cfg {
+	uint32_t timeout_s;  /**< an answer is trusted this long */
+	uint32_t table_size; /**< entries per port (2^n) */
+};
+
 /** Most ACL rules (each registers two counters on its port). */
 #define DP_ACL_MAX_RULES 128
 
@@ -145,6 +162,7 @@ struct dp_cfg {
 	uint32_t sip_port;        /**< UDP port of SIP (5060) */
 	struct dp_ports_cfg ports; /**< ports: */
 	struct dp_ratelimit_cfg rate_limit; /**< rate_limit: */
+	struct dp_neigh_cfg neighbour; /**< neighbour: */
 	struct dp_acl_rule_cfg *acl; /**< acl:, in order */
 	unsigned acl_count;        /**< entries in acl */
 };

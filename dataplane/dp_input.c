@@ -70,8 +70,16 @@ dp_arp(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, f->l3_off);
 	if (arp->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
 	    arp->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
-	    arp->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) ||
 	    !p->has_ip4 || arp->arp_data.arp_tip != p->ip4)
+		return dp_drop(w, p, m, DP_DROP_ARP_OTHER);
+	/* Whoever asks for us or answers us is a neighbour we may need
+	 * (RFC 826's merge: learn the sender before answering). */
+	dp_neigh_learn(w, p, AF_INET,
+			(const uint8_t *)&arp->arp_data.arp_sip,
+			arp->arp_data.arp_sha.addr_bytes);
+	if (arp->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REPLY))
+		return dp_drop(w, p, m, DP_ARP_LEARNED);
+	if (arp->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST))
 		return dp_drop(w, p, m, DP_DROP_ARP_OTHER);
 	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
 	arp->arp_data.arp_tha = arp->arp_data.arp_sha;
@@ -333,6 +341,42 @@ dp_icmp6_cksum(const struct rte_ipv6_hdr *ip6, const void *l4)
 	return rte_ipv6_udptcp_cksum(ip6, l4);
 }
 
+/* The link-layer address option of type `type` in an NS or NA (RFC 4861
+ * §4.6.1: options follow the 24-byte message; length in units of 8). */
+static const uint8_t *
+dp_nd_option(const uint8_t *icmp, uint32_t len, uint8_t type)
+{
+	for (uint32_t off = 24; off + 8 <= len;) {
+		uint32_t olen = (uint32_t)icmp[off + 1] * 8;
+
+		if (olen == 0 || off + olen > len)
+			return NULL;
+		if (icmp[off] == type)
+			return icmp + off + 2;
+		off += olen;
+	}
+	return NULL;
+}
+
+/* A neighbour advertisement to us: learn its target (RFC 4861 §7.2.5). */
+static void
+dp_na(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		const struct rte_ipv6_hdr *ip6, const uint8_t *icmp,
+		uint32_t l4_len)
+{
+	const struct rte_ether_hdr *eth =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	if (l4_len < 24 || ip6->hop_limits != 255 || icmp[1] != 0)
+		return dp_drop(w, p, m, DP_DROP_ICMP_OTHER);
+	const uint8_t *tll = dp_nd_option(icmp, l4_len, DP_ND_OPT_TGT_LLADDR);
+
+	/* Without the option the answer came from the target itself. */
+	dp_neigh_learn(w, p, AF_INET6, icmp + 8,
+			tll ? tll : eth->src_addr.addr_bytes);
+	dp_drop(w, p, m, DP_ND_LEARNED);
+}
+
 /* Neighbour solicitation for our address: advertise (RFC 4861 §7.2.4). */
 static void
 dp_nd(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
@@ -349,6 +393,11 @@ dp_nd(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 
 	if (memcmp(ip6->src_addr, unspec, 16) == 0)
 		return dp_drop(w, p, m, DP_DROP_ICMP_OTHER);
+	/* The asker's link-layer address, when it says it (§7.2.3). */
+	const uint8_t *sll = dp_nd_option(icmp, l4_len, DP_ND_OPT_SRC_LLADDR);
+
+	if (sll != NULL)
+		dp_neigh_learn(w, p, AF_INET6, ip6->src_addr, sll);
 	/* Reply: NA, solicited + override, target link-layer option. */
 	uint32_t na_len = 32;
 
@@ -446,6 +495,8 @@ dp_ipv6_l4(struct dp_worker *w, struct dp_port *p,
 			return dp_nd(w, p, m, ip6, l4, plen);
 		if (!pk->to_us)
 			return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
+		if (l4[0] == DP_ICMP6_NA)
+			return dp_na(w, p, m, ip6, l4, plen);
 		if (l4[0] != DP_ICMP6_ECHO_REQUEST || l4[1] != 0)
 			return dp_drop(w, p, m, DP_DROP_ICMP_OTHER);
 		l4[0] = DP_ICMP6_ECHO_REPLY;

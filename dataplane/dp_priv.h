@@ -20,6 +20,8 @@
 /** Most workers. */
 #define DP_MAX_WORKERS DP_CFG_MAX_WORKERS
 
+struct dp_neigh_table;
+
 /** One port: its ethdev and the appliance's identity on it. */
 struct dp_port {
 	uint16_t port_id;         /**< ethdev port id */
@@ -33,6 +35,13 @@ struct dp_port {
 	uint8_t ip6_sn_mac[6];    /**< solicited-node multicast MAC of ip6 */
 	uint8_t ip6_sn[16];       /**< solicited-node multicast group of ip6 */
 	int ctr_base;             /**< stats id of this port's DP_RX_FRAMES */
+	uint8_t prefix4;          /**< on-link IPv4 prefix length */
+	uint8_t prefix6;          /**< on-link IPv6 prefix length */
+	bool has_gw4;             /**< gateway4 configured */
+	bool has_gw6;             /**< gateway6 configured */
+	uint8_t gw4[4];           /**< IPv4 next hop for off-link */
+	uint8_t gw6[16];          /**< IPv6 next hop for off-link */
+	struct dp_neigh_table *neigh; /**< next hops on this port */
 };
 
 /** Hand-off ring size per worker, and the control plane's TX ring. */
@@ -45,6 +54,8 @@ struct dp_meta {
 	struct dp_route route;  /**< port and next hop */
 	uint32_t payload_off;   /**< UDP payload offset in the frame */
 	uint32_t payload_len;   /**< UDP payload length */
+	bool self;              /**< output: the appliance originated it */
+	uint8_t nexthop[16];    /**< output: held for this next hop */
 };
 
 /** A domain as the workers compare it: lower case, no trailing dot. */
@@ -251,6 +262,76 @@ void dp_domains_free(struct dp_domains *t);
 struct rte_mbuf *dp_build_udp(struct dp *dp, const struct dp_port *p,
 		const struct dp_route *route, const struct netaddr *src,
 		const struct netaddr *dst, const void *data, uint32_t len);
+
+/*
+ * Next hops (dp_neigh.c): a cache per port of IP -> MAC learned from ARP
+ * and neighbour advertisements, shared by the workers without locks (each
+ * entry is a sequence lock; a writer that finds it held skips, learning
+ * is retried by the next answer).
+ */
+
+/** Resolution outcomes of dp_neigh_lookup(). */
+enum dp_neigh_state {
+	DP_NEIGH_MISS = 0,   /**< no usable entry */
+	DP_NEIGH_FRESH,      /**< usable, answered within the timeout */
+	DP_NEIGH_STALE,      /**< usable, past the timeout: ask again */
+};
+
+/**
+ * Create the neighbour table of port p (size entries, a power of two;
+ * timeout_s before an entry is asked again). @return 0 or -ENOMEM.
+ */
+int dp_neigh_init(struct dp *dp, struct dp_port *p, uint32_t size,
+		uint32_t timeout_s);
+/** Free port p's table and the frames it holds. */
+void dp_neigh_free(struct dp_port *p);
+
+/**
+ * Learn (or refresh) family/ip -> mac on port p at TSC now, and send the
+ * frame held for it, if any, on worker w's queue. Lock-free.
+ */
+void dp_neigh_learn(struct dp_worker *w, struct dp_port *p, uint8_t family,
+		const uint8_t *ip, const uint8_t mac[6]);
+
+/**
+ * What port p knows of family/ip at TSC now (mac filled unless MISS).
+ * Lock-free, read-only.
+ */
+enum dp_neigh_state dp_neigh_lookup(const struct dp_port *p, uint8_t family,
+		const uint8_t *ip, uint64_t now, uint8_t mac[6]);
+
+/**
+ * The port that reaches family/dst and its next hop there: the port whose
+ * prefix holds dst (the next hop is dst), else the first port with a
+ * gateway of that family (outside first). @return the port, or NULL.
+ */
+struct dp_port *dp_route_port(struct dp *dp, uint8_t family,
+		const uint8_t *dst, uint8_t nexthop[16]);
+
+/**
+ * Send frame m out of port p towards family/dst (the final destination:
+ * the next hop is dst on-link, else the port's gateway). m holds an
+ * Ethernet header (no VLAN tag) followed by the IP datagram; its MAC
+ * addresses are filled here from the neighbour cache. An unresolved next
+ * hop is asked for (ARP request / neighbour solicitation, at most one a
+ * second) and m is held until the answer (replacing an older held frame,
+ * which is dropped and counted). Takes ownership of m. self: the
+ * appliance originated the datagram (it may be fragmented, IPv6 too).
+ */
+void dp_output(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		uint8_t family, const uint8_t *dst, bool self);
+
+/** Give up held frames whose next hop has not answered (worker 0, per
+ * poll; bounded work). */
+void dp_neigh_sweep(struct dp_worker *w);
+
+/**
+ * Buffer a whole frame (Ethernet, IP, L2 filled) for TX on w's queue of
+ * p, fragmenting an IP datagram larger than the port's MTU (self: the
+ * appliance originated it). Takes ownership of m.
+ */
+void dp_tx_ip(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		bool self);
 
 /** The private area of an mbuf of the pool. */
 static inline struct dp_meta *

@@ -81,7 +81,8 @@ setup(void **state)
 		.ports = {
 			.outside = { .device = "net_ring_ring_out", .mac = OUT_MAC,
 				     .ipv4 = "198.51.100.1/24",
-				     .ipv6 = "2001:db8:0:1::1/64" },
+				     .ipv6 = "2001:db8:0:1::1/64",
+				     .gateway4 = "198.51.100.254" },
 			.inside = { .device = "net_ring_ring_in",
 				    .mac = "02:5e:00:00:02:01",
 				    .ipv4 = "192.0.2.1/24" },
@@ -1121,6 +1122,275 @@ test_acl_rule_with_a_bad_index_is_refused(void **state)
 	assert_int_equal(dp_set_acl(dp, &r, 1), -EINVAL);
 }
 
+/* --- next hops (ARP, neighbour discovery) --------------------------------- */
+
+/* Take one frame from the outside TX ring after a poll, or NULL. */
+static struct rte_mbuf *
+sent(void)
+{
+	struct rte_mbuf *out = NULL;
+
+	if (rte_ring_dequeue(tx[0], (void **)&out) < 0)
+		return NULL;
+	return out;
+}
+
+/* dp_send_udp() to dst by the route dp_route_lookup() gives. */
+static void
+send_new(const struct netaddr *dst, const char *body)
+{
+	struct dp_route route;
+	struct netaddr src;
+
+	assert_int_equal(dp_route_lookup(dp, dst, &route, &src), 0);
+	assert_int_equal(route.port, DP_PORT_OUTSIDE);
+	src.port = 5060;
+	assert_int_equal(dp_send_udp(dp, &route, &src, dst, body,
+			(uint32_t)strlen(body)), 0);
+}
+
+/* The ARP reply a neighbour at ip with mac sends to us. */
+static size_t
+arp_reply(uint8_t *f, const uint8_t ip[4], const uint8_t mac[6])
+{
+	size_t n = eth(f, out_mac, RTE_ETHER_TYPE_ARP);
+	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(f + n);
+
+	memcpy(f + 6, mac, 6);
+	a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = 6;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
+	memcpy(a->arp_data.arp_sha.addr_bytes, mac, 6);
+	memcpy(&a->arp_data.arp_sip, ip, 4);
+	memcpy(a->arp_data.arp_tha.addr_bytes, out_mac, 6);
+	memcpy(&a->arp_data.arp_tip, our_ip, 4);
+	return n + sizeof(*a);
+}
+
+static void
+test_datagram_to_an_unknown_neighbour_waits_for_its_arp_reply(void **state)
+{
+	(void)state;
+	const uint8_t nb_ip[4] = { 198, 51, 100, 20 };
+	const uint8_t nb_mac[6] = { 0x02, 0xaa, 0, 0, 0, 0x20 };
+	struct netaddr dst = netaddr_make4(nb_ip, 5070);
+	uint64_t asked = ctr("dp_outside_neigh_asked");
+	uint64_t held = ctr("dp_outside_neigh_held");
+	uint64_t learned = ctr("dp_outside_arp_learned");
+	uint8_t f[128];
+
+	send_new(&dst, "NOTIFY sip:x SIP/2.0\r\n\r\n");
+	dp_poll(dp, 0);
+	/* First the question, broadcast, and nothing else. */
+	struct rte_mbuf *q = sent();
+
+	assert_non_null(q);
+	assert_null(sent());
+	struct rte_ether_hdr *e = rte_pktmbuf_mtod(q, struct rte_ether_hdr *);
+	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(e + 1);
+
+	assert_int_equal(rte_be_to_cpu_16(e->ether_type), RTE_ETHER_TYPE_ARP);
+	assert_true(rte_is_broadcast_ether_addr(&e->dst_addr));
+	assert_int_equal(rte_be_to_cpu_16(a->arp_opcode), RTE_ARP_OP_REQUEST);
+	assert_memory_equal(&a->arp_data.arp_tip, nb_ip, 4);
+	assert_memory_equal(&a->arp_data.arp_sip, our_ip, 4);
+	assert_memory_equal(a->arp_data.arp_sha.addr_bytes, out_mac, 6);
+	rte_pktmbuf_free(q);
+	assert_int_equal(ctr("dp_outside_neigh_asked"), asked + 1);
+	assert_int_equal(ctr("dp_outside_neigh_held"), held + 1);
+
+	/* The answer releases the held datagram to the neighbour's MAC. */
+	struct rte_mbuf *d = exchange(f, arp_reply(f, nb_ip, nb_mac));
+
+	assert_non_null(d);
+	e = rte_pktmbuf_mtod(d, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(e + 1);
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)(ip + 1);
+
+	assert_memory_equal(e->dst_addr.addr_bytes, nb_mac, 6);
+	assert_memory_equal(e->src_addr.addr_bytes, out_mac, 6);
+	assert_memory_equal(&ip->dst_addr, nb_ip, 4);
+	assert_int_equal(rte_be_to_cpu_16(u->dst_port), 5070);
+	assert_int_equal(rte_ipv4_udptcp_cksum_verify(ip, u), 0);
+	rte_pktmbuf_free(d);
+	assert_int_equal(ctr("dp_outside_arp_learned"), learned + 1);
+
+	/* Learned: the next one leaves at once. */
+	send_new(&dst, "NOTIFY sip:y SIP/2.0\r\n\r\n");
+	dp_poll(dp, 0);
+	d = sent();
+	assert_non_null(d);
+	e = rte_pktmbuf_mtod(d, struct rte_ether_hdr *);
+	assert_int_equal(rte_be_to_cpu_16(e->ether_type),
+			RTE_ETHER_TYPE_IPV4);
+	assert_memory_equal(e->dst_addr.addr_bytes, nb_mac, 6);
+	rte_pktmbuf_free(d);
+	assert_int_equal(ctr("dp_outside_neigh_asked"), asked + 1);
+}
+
+static void
+test_a_neighbour_asking_for_us_is_learned(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	struct netaddr dst = netaddr_make4(peer_ip, 5060);
+	uint64_t asked = ctr("dp_outside_neigh_asked");
+
+	rte_pktmbuf_free(exchange(f, arp_request(f, our_ip)));
+	send_new(&dst, "OPTIONS sip:x SIP/2.0\r\n\r\n");
+	dp_poll(dp, 0);
+	struct rte_mbuf *d = sent();
+
+	assert_non_null(d);
+	struct rte_ether_hdr *e = rte_pktmbuf_mtod(d, struct rte_ether_hdr *);
+
+	assert_int_equal(rte_be_to_cpu_16(e->ether_type),
+			RTE_ETHER_TYPE_IPV4);
+	assert_memory_equal(e->dst_addr.addr_bytes, peer_mac, 6);
+	rte_pktmbuf_free(d);
+	assert_int_equal(ctr("dp_outside_neigh_asked"), asked);
+}
+
+static void
+test_off_link_destination_goes_by_the_gateway(void **state)
+{
+	(void)state;
+	const uint8_t far[4] = { 203, 0, 113, 5 };
+	const uint8_t gw[4] = { 198, 51, 100, 254 };
+	const uint8_t gw_mac[6] = { 0x02, 0xaa, 0, 0, 0, 0xfe };
+	struct netaddr dst = netaddr_make4(far, 5060);
+	uint8_t f[128];
+
+	send_new(&dst, "OPTIONS sip:far SIP/2.0\r\n\r\n");
+	dp_poll(dp, 0);
+	struct rte_mbuf *q = sent();
+
+	assert_non_null(q);
+	struct rte_arp_hdr *a = rte_pktmbuf_mtod_offset(q, struct rte_arp_hdr *,
+			sizeof(struct rte_ether_hdr));
+
+	assert_memory_equal(&a->arp_data.arp_tip, gw, 4);
+	rte_pktmbuf_free(q);
+	struct rte_mbuf *d = exchange(f, arp_reply(f, gw, gw_mac));
+
+	assert_non_null(d);
+	struct rte_ether_hdr *e = rte_pktmbuf_mtod(d, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(e + 1);
+
+	assert_memory_equal(e->dst_addr.addr_bytes, gw_mac, 6);
+	assert_memory_equal(&ip->dst_addr, far, 4);
+	rte_pktmbuf_free(d);
+}
+
+static void
+test_off_link_ipv6_without_a_gateway_has_no_route(void **state)
+{
+	(void)state;
+	const uint8_t far6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff };
+	struct netaddr dst = netaddr_make6(far6, 5060), src;
+	struct dp_route route;
+
+	assert_int_equal(dp_route_lookup(dp, &dst, &route, &src),
+			-ENETUNREACH);
+}
+
+static void
+test_ipv6_datagram_waits_for_the_neighbour_advertisement(void **state)
+{
+	(void)state;
+	uint8_t nb6[16];
+	const uint8_t nb_mac[6] = { 0x02, 0xaa, 0, 0, 0, 0x66 };
+	uint8_t f[256];
+
+	memcpy(nb6, peer_ip6, 16);
+	nb6[15] = 0x66;
+	struct netaddr dst = netaddr_make6(nb6, 5060);
+
+	send_new(&dst, "NOTIFY sip:v6 SIP/2.0\r\n\r\n");
+	dp_poll(dp, 0);
+	struct rte_mbuf *q = sent();
+
+	assert_non_null(q);
+	assert_null(sent());
+	struct rte_ether_hdr *e = rte_pktmbuf_mtod(q, struct rte_ether_hdr *);
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(e + 1);
+	uint8_t *ic = (uint8_t *)(ip6 + 1);
+	const uint8_t snm[6] = { 0x33, 0x33, 0xff, 0, 0, 0x66 };
+
+	assert_memory_equal(e->dst_addr.addr_bytes, snm, 6);
+	assert_int_equal(ip6->hop_limits, 255);
+	assert_int_equal(ip6->dst_addr[0], 0xff);
+	assert_int_equal(ip6->dst_addr[15], 0x66);
+	assert_int_equal(ic[0], 135);
+	assert_memory_equal(ic + 8, nb6, 16);
+	assert_int_equal(ic[24], 1); /* source link-layer address */
+	assert_memory_equal(ic + 26, out_mac, 6);
+	assert_int_equal(rte_ipv6_udptcp_cksum_verify(ip6, ic), 0);
+	rte_pktmbuf_free(q);
+
+	/* The advertisement: solicited, to our address, target option. */
+	size_t n = eth(f, out_mac, RTE_ETHER_TYPE_IPV6);
+	struct rte_ipv6_hdr *na = (struct rte_ipv6_hdr *)(f + n);
+
+	n += ipv6(f + n, our_ip6, IPPROTO_ICMPV6, 32, 255);
+	memcpy(na->src_addr, nb6, 16);
+	ic = f + n;
+	memset(ic, 0, 32);
+	ic[0] = 136;
+	ic[4] = 0x60;
+	memcpy(ic + 8, nb6, 16);
+	ic[24] = 2;
+	ic[25] = 1;
+	memcpy(ic + 26, nb_mac, 6);
+	uint16_t ck = rte_ipv6_udptcp_cksum(na, ic);
+
+	memcpy(ic + 2, &ck, 2);
+	uint64_t learned = ctr("dp_outside_nd_learned");
+	struct rte_mbuf *d = exchange(f, n + 32);
+
+	assert_non_null(d);
+	e = rte_pktmbuf_mtod(d, struct rte_ether_hdr *);
+	ip6 = (struct rte_ipv6_hdr *)(e + 1);
+	assert_memory_equal(e->dst_addr.addr_bytes, nb_mac, 6);
+	assert_memory_equal(ip6->dst_addr, nb6, 16);
+	assert_int_equal(ip6->proto, IPPROTO_UDP);
+	rte_pktmbuf_free(d);
+	assert_int_equal(ctr("dp_outside_nd_learned"), learned + 1);
+}
+
+static void
+test_a_newer_datagram_replaces_the_held_one(void **state)
+{
+	(void)state;
+	const uint8_t nb_ip[4] = { 198, 51, 100, 30 };
+	const uint8_t nb_mac[6] = { 0x02, 0xaa, 0, 0, 0, 0x30 };
+	struct netaddr dst = netaddr_make4(nb_ip, 5060);
+	uint64_t replaced = ctr("dp_outside_drop_neigh_replaced");
+	uint8_t f[128];
+
+	send_new(&dst, "NOTIFY sip:first SIP/2.0\r\n\r\n");
+	send_new(&dst, "NOTIFY sip:second SIP/2.0\r\n\r\n");
+	dp_poll(dp, 0);
+	struct rte_mbuf *q = sent();
+
+	assert_non_null(q); /* one question for both */
+	assert_null(sent());
+	rte_pktmbuf_free(q);
+	assert_int_equal(ctr("dp_outside_drop_neigh_replaced"), replaced + 1);
+	struct rte_mbuf *d = exchange(f, arp_reply(f, nb_ip, nb_mac));
+
+	assert_non_null(d);
+	const char *body = rte_pktmbuf_mtod_offset(d, const char *,
+			sizeof(struct rte_ether_hdr) +
+			sizeof(struct rte_ipv4_hdr) +
+			sizeof(struct rte_udp_hdr));
+
+	assert_memory_equal(body, "NOTIFY sip:second", 17);
+	rte_pktmbuf_free(d);
+}
+
 int
 main(void)
 {
@@ -1159,6 +1429,12 @@ main(void)
 		cmocka_unit_test(test_acl_icmp_echo_is_answered_only_when_a_rule_permits_it),
 		cmocka_unit_test(test_acl_classifies_a_whole_burst),
 		cmocka_unit_test(test_acl_rule_with_a_bad_index_is_refused),
+		cmocka_unit_test(test_datagram_to_an_unknown_neighbour_waits_for_its_arp_reply),
+		cmocka_unit_test(test_a_neighbour_asking_for_us_is_learned),
+		cmocka_unit_test(test_off_link_destination_goes_by_the_gateway),
+		cmocka_unit_test(test_off_link_ipv6_without_a_gateway_has_no_route),
+		cmocka_unit_test(test_ipv6_datagram_waits_for_the_neighbour_advertisement),
+		cmocka_unit_test(test_a_newer_datagram_replaces_the_held_one),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
