@@ -26,6 +26,29 @@ dp_host_norm(struct sstr h)
 	return h;
 }
 
+/*
+ * a (a host the URI parser accepted: letters, digits, '-', '.') equals
+ * the lower-case name b, eight bytes at a time. OR-ing 0x20 folds only
+ * 'A'-'Z' among the bytes a host may hold (digits, '-' and '.' have the
+ * bit already), so the comparison is exact.
+ */
+static inline bool
+dp_dom_eq(const char *a, const char *b, uint32_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if ((x | UINT64_C(0x2020202020202020)) != y)
+			return false;
+	}
+	for (; n > 0; a++, b++, n--)
+		if ((unsigned char)(*a | 0x20) != (unsigned char)*b)
+			return false;
+	return true;
+}
+
 static bool
 dp_dom_match(const struct dp_dom *d, unsigned n, struct sstr host)
 {
@@ -33,12 +56,12 @@ dp_dom_match(const struct dp_dom *d, unsigned n, struct sstr host)
 	for (unsigned i = 0; i < n; i++) {
 		struct sstr name = d[i].name;
 
-		if (sstr_eq_nocase(host, name))
+		if (host.len == name.len && dp_dom_eq(host.p, name.p, name.len))
 			return true;
 		/* a.b.partner.example: the name, preceded by a dot. */
 		if (d[i].subdomains && host.len > name.len + 1 &&
 		    host.p[host.len - name.len - 1] == '.' &&
-		    sstr_has_suffix_nocase(host, name))
+		    dp_dom_eq(host.p + host.len - name.len, name.p, name.len))
 			return true;
 	}
 	return false;

@@ -73,15 +73,30 @@ sip_host_check(struct sstr host, bool v6, bool *is_v4)
 		tmp[host.len] = '\0';
 		return inet_pton(AF_INET6, tmp, addr) == 1 ? 0 : -EINVAL;
 	}
-	if (sip_span_class(host.p, sstr_end(host), SIP_C_HOST) !=
-	    sstr_end(host))
-		return -EINVAL;
-	/* All digits and dots: must be a dotted quad. */
+	/*
+	 * One pass: every byte a hostname byte, the labels' shape (not
+	 * empty, not starting or ending in '-'; an optional final dot), and
+	 * whether it is all digits and dots (then a dotted quad). The
+	 * toplabel starts with ALPHA (§25.1), which also keeps "192.0.2.1a"
+	 * from passing as a name.
+	 */
+	const char *end = sstr_end(host), *label = host.p, *top = host.p;
 	bool numeric = true;
 
-	for (uint32_t i = 0; i < host.len; i++)
-		if (!sip_is(host.p[i], SIP_C_DIGIT) && host.p[i] != '.')
+	for (const char *q = host.p; q < end; q++) {
+		unsigned cls = sip_ctab[(unsigned char)*q];
+
+		if (!(cls & SIP_C_HOST))
+			return -EINVAL;
+		if (*q == '.') {
+			if (q == label || *label == '-' || q[-1] == '-')
+				return -EINVAL;
+			top = label;
+			label = q + 1;
+		} else if (!(cls & SIP_C_DIGIT)) {
 			numeric = false;
+		}
+	}
 	if (numeric) {
 		if (host.len >= sizeof(tmp))
 			return -EINVAL;
@@ -92,25 +107,10 @@ sip_host_check(struct sstr host, bool v6, bool *is_v4)
 		*is_v4 = true;
 		return 0;
 	}
-	/* hostname: labels of alphanum and '-', not starting or ending in '-',
-	 * an optional final dot; the toplabel starts with ALPHA (§25.1), which
-	 * also keeps "192.0.2.1a" from passing as a name. */
-	const char *p = host.p, *end = sstr_end(host), *top = p;
-
-	if (end[-1] == '.')
-		end--;
-	while (p < end) {
-		const char *l = p;
-
-		top = l;
-		while (p < end && *p != '.')
-			p++;
-		if (p == l || *l == '-' || p[-1] == '-')
+	if (label < end) {
+		if (*label == '-' || end[-1] == '-')
 			return -EINVAL;
-		if (p < end)
-			p++;
-		if (p == end && end[-1] == '.')
-			return -EINVAL;
+		top = label;
 	}
 	if (sip_is(*top, SIP_C_DIGIT))
 		return -EINVAL;
