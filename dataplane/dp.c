@@ -22,6 +22,7 @@
 
 #include "dataplane/dp_priv.h"
 #include "platform/log/log.h"
+#include "platform/sip/sip.h"
 
 /* Most EAL arguments we build: ours plus the config's plus the extra. */
 #define DP_EAL_ARGS_MAX 128
@@ -335,6 +336,36 @@ dp_acl_from_cfg(struct dp *dp, const struct dp_cfg *cfg, char *err,
 	return rc;
 }
 
+/*
+ * Malformed SIP by reason: one counter per parse error (enum sip_err),
+ * "dp_sip_malformed_bare_cr"..., both ports together.
+ */
+static int
+dp_sip_err_register(struct dp *dp, char *err, size_t errlen)
+{
+	char names[SIP_ERR__COUNT][48];
+	const char *np[SIP_ERR__COUNT], *hp[SIP_ERR__COUNT];
+
+	for (unsigned e = 0; e < SIP_ERR__COUNT; e++) {
+		const char *id = sip_err_id_str((enum sip_err)e);
+		size_t i;
+
+		for (i = 0; id[i] && i + 1 < sizeof(names[e]); i++)
+			names[e][i] = sstr_lower(id[i]);
+		names[e][i] = '\0';
+		np[e] = names[e];
+		hp[e] = sip_err_str((enum sip_err)e);
+	}
+	dp->sip_err_ctr = stats_block_register(dp->reg, "dp_sip_malformed", np,
+			hp, SIP_ERR__COUNT, STATS_KIND_COUNTER);
+	if (dp->sip_err_ctr < 0) {
+		snprintf(err, errlen, "cannot register counters: %s",
+				strerror(-dp->sip_err_ctr));
+		return dp->sip_err_ctr;
+	}
+	return 0;
+}
+
 struct dp *
 dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
 		unsigned n_extra, struct stats_reg *reg, char *err,
@@ -406,7 +437,8 @@ dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
 			goto fail;
 		}
 	}
-	if (dp_workers_setup(dp, err, errlen) < 0 ||
+	if (dp_sip_err_register(dp, err, errlen) < 0 ||
+	    dp_workers_setup(dp, err, errlen) < 0 ||
 	    dp_acl_from_cfg(dp, cfg, err, errlen) < 0)
 		goto fail;
 	return dp;

@@ -43,7 +43,7 @@
 	_(DP_DROP_UDP_CKSUM, "drop_udp_cksum", "dropped: bad UDP checksum")   \
 	_(DP_DROP_UDP_PORT, "drop_udp_port", "dropped: UDP to a port with no service") \
 	_(DP_DROP_RATE_LIMIT, "drop_rate_limit", "dropped: source over its rate limit") \
-	_(DP_DROP_SIP_MALFORMED, "drop_sip_malformed", "dropped: malformed SIP") \
+	_(DP_DROP_SIP_MALFORMED, "drop_sip_malformed", "dropped: malformed SIP, no response formable (reason in dp_sip_malformed_*)") \
 	_(DP_DROP_CTL_TX, "drop_ctl_tx", "control-plane sends refused: no mbuf or TX ring full") \
 	_(DP_ARP_LEARNED, "arp_learned", "ARP replies to the appliance (their sender learned)") \
 	_(DP_ND_LEARNED, "nd_learned", "neighbour advertisements to the appliance (their target learned)") \
@@ -51,7 +51,8 @@
 	_(DP_NEIGH_HELD, "neigh_held", "frames held for a next hop being resolved") \
 	_(DP_DROP_NEIGH_REPLACED, "drop_neigh_replaced", "dropped: a held frame replaced by a newer one") \
 	_(DP_DROP_NEIGH_UNRESOLVED, "drop_neigh_unresolved", "dropped: the next hop did not answer") \
-	_(DP_DROP_NO_ROUTE, "drop_no_route", "dropped: no port reaches the destination")
+	_(DP_DROP_NO_ROUTE, "drop_no_route", "dropped: no port reaches the destination") \
+	_(DP_REJECT_MALFORMED, "reject_malformed", "400 sent: a malformed request (reason in dp_sip_malformed_*)")
 
 /** Counter ids within a port's block. */
 enum dp_ctr { STATS_ENUM(DP_CTR_LIST) DP_CTR__COUNT };

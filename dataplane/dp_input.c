@@ -115,19 +115,20 @@ dp_response_port(const struct sip_msg *msg, uint16_t src_port)
 }
 
 /*
- * The domain permit said no: answer 403 from here (Via, From, To with a
- * tag, Call-ID and CSeq from the request) and drop the request; it never
- * reaches the control plane.
+ * Answer a request from here (the domain permit's 403, a malformed
+ * request's 400: Via, From, To with a tag, Call-ID and CSeq from the
+ * request) and drop it; it never reaches the control plane.
  */
 static void
-dp_deny(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
-		const struct dp_l4ctx *l4, enum dp_ctr why)
+dp_respond(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		const struct dp_l4ctx *l4, uint16_t code, struct sstr reason,
+		enum dp_ctr why)
 {
 	const struct rte_ether_hdr *eth =
 		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	struct dp_route route = { .port = p->role };
 	struct netaddr dst = l4->src;
-	int n = sip_build_response(w->sip, 403, SSTR_NULL, SSTR_LIT("dp403"),
+	int n = sip_build_response(w->sip, code, reason, SSTR_LIT("dp403"),
 			SSTR_NULL, SSTR_NULL, SSTR_NULL, 0, w->rsp, DP_RSP_MAX);
 
 	memcpy(route.mac, eth->src_addr.addr_bytes, 6);
@@ -144,6 +145,32 @@ dp_deny(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	rte_eth_tx_buffer(p->port_id, (uint16_t)w->id, w->txb[p->role], r);
 }
 
+/* What a 400 needs from the request (RFC 3261 §8.2.6.2). */
+#define DP_400_NEEDS (SIP_HDR_BIT(SIP_HDR_VIA) | SIP_HDR_BIT(SIP_HDR_FROM) | \
+		      SIP_HDR_BIT(SIP_HDR_TO) | SIP_HDR_BIT(SIP_HDR_CALL_ID) | \
+		      SIP_HDR_BIT(SIP_HDR_CSEQ))
+
+/*
+ * The fast-path parse failed: count the reason; a request whose
+ * response-forming headers were read before the fault gets a 400 naming
+ * it (RFC 3261 §18.3: a request shorter than its Content-Length SHOULD),
+ * anything else is dropped.
+ */
+static void
+dp_malformed(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		const struct dp_l4ctx *l4)
+{
+	const struct sip_msg *msg = w->sip;
+
+	stats_add(w->ctr, (unsigned)(w->dp->sip_err_ctr + (int)msg->err), 1);
+	if (msg->kind != SIP_MSG_REQUEST || msg->method == SIP_METHOD_ACK ||
+	    (msg->seen & DP_400_NEEDS) != DP_400_NEEDS ||
+	    (msg->dup & DP_400_NEEDS & ~SIP_HDR_BIT(SIP_HDR_VIA)))
+		return dp_drop(w, p, m, DP_DROP_SIP_MALFORMED);
+	dp_respond(w, p, m, l4, 400, sstr_cstr(sip_err_str(msg->err)),
+			DP_REJECT_MALFORMED);
+}
+
 /*
  * SIP over UDP addressed to the appliance: the fast-path parse, then the
  * domain permit for requests from outside, then the hand-off to the
@@ -154,14 +181,15 @@ dp_sip(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		const char *data, uint32_t len, const struct dp_l4ctx *l4)
 {
 	if (sip_msg_parse(w->sip, data, data + len, SIP_PARSE_FAST, NULL) <= 0)
-		return dp_drop(w, p, m, DP_DROP_SIP_MALFORMED);
+		return dp_malformed(w, p, m, l4);
 	dp_count(w, p, DP_SIP_RX, 1);
 	if (p->role == DP_PORT_OUTSIDE && w->sip->kind == SIP_MSG_REQUEST &&
 	    w->sip->method != SIP_METHOD_ACK) {
 		enum dp_permit v = dp_permit_check(w->dp, w->sip);
 
 		if (v != DP_PERMIT_PASS)
-			return dp_deny(w, p, m, l4, v == DP_PERMIT_DENY_IDENTITY ?
+			return dp_respond(w, p, m, l4, 403, SSTR_NULL,
+					v == DP_PERMIT_DENY_IDENTITY ?
 					DP_DENY_IDENTITY : DP_DENY_RURI);
 	}
 

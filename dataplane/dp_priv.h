@@ -187,6 +187,8 @@ struct dp {
 	 * 0 until registered (the registry never forgets a name). */
 	int acl_ctr[DP_PORT__COUNT][DP_ACL_MAX_RULES];
 	uint64_t *ctl_ctr;               /**< shard the control plane counts on */
+	int sip_err_ctr;                 /**< stats id of dp_sip_malformed_none;
+					  *   + enum sip_err per reason */
 	struct dp_worker workers[DP_MAX_WORKERS]; /**< per worker */
 };
 

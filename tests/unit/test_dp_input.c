@@ -498,6 +498,61 @@ test_malformed_sip_is_counted_and_dropped(void **state)
 	assert_int_equal(ctr("dp_outside_drop_sip_malformed"), before + 1);
 }
 
+/* From partner.example, so that only the malformation is at stake. */
+#define SHORT_BODY_MSG(start)                                              \
+	start "\r\n"                                                        \
+	"Via: SIP/2.0/UDP 198.51.100.10:5060;branch=z9hG4bKsb;rport\r\n"   \
+	"From: <sip:p@partner.example>;tag=f1\r\n"                         \
+	"To: <sip:alice@example.com>\r\n"                                  \
+	"Call-ID: short-body@198.51.100.10\r\n"                            \
+	"CSeq: 1 MESSAGE\r\n"                                              \
+	"Content-Length: 400\r\n\r\nhello"
+
+static void
+test_request_shorter_than_its_content_length_gets_400(void **state)
+{
+	(void)state;
+	uint8_t f[1024];
+	size_t n = udp4(f, 5060,
+			SHORT_BODY_MSG("MESSAGE sip:alice@example.com SIP/2.0"),
+			true);
+	uint64_t rej = ctr("dp_outside_reject_malformed");
+	uint64_t why = ctr("dp_sip_malformed_body_short");
+	struct rte_mbuf *r = exchange(f, n);
+
+	assert_non_null(r);
+	const char *text = rte_pktmbuf_mtod_offset(r, const char *,
+			sizeof(struct rte_ether_hdr) +
+			sizeof(struct rte_ipv4_hdr) +
+			sizeof(struct rte_udp_hdr));
+	size_t tl = rte_pktmbuf_data_len(r) - (size_t)(text -
+			rte_pktmbuf_mtod(r, const char *));
+
+	assert_true(tl > 12);
+	assert_memory_equal(text, "SIP/2.0 400 ", 12);
+	assert_non_null(memmem(text, tl, "Call-ID: short-body@198.51.100.10",
+			33));
+	assert_non_null(memmem(text, tl, "CSeq: 1 MESSAGE", 15));
+	assert_non_null(memmem(text, tl, ";tag=", 5));
+	rte_pktmbuf_free(r);
+	assert_int_equal(ctr("dp_outside_reject_malformed"), rej + 1);
+	assert_int_equal(ctr("dp_sip_malformed_body_short"), why + 1);
+}
+
+static void
+test_response_shorter_than_its_content_length_is_dropped(void **state)
+{
+	(void)state;
+	uint8_t f[1024];
+	size_t n = udp4(f, 5060, SHORT_BODY_MSG("SIP/2.0 200 OK"), true);
+	uint64_t drop = ctr("dp_outside_drop_sip_malformed");
+	uint64_t why = ctr("dp_sip_malformed_body_short");
+
+	assert_null(exchange(f, n));
+	assert_int_equal(ctr("dp_outside_drop_sip_malformed"), drop + 1);
+	assert_int_equal(ctr("dp_sip_malformed_body_short"), why + 1);
+}
+
 static void
 test_bad_udp_checksum_is_dropped(void **state)
 {
@@ -1429,6 +1484,8 @@ main(void)
 		cmocka_unit_test(test_acl_icmp_echo_is_answered_only_when_a_rule_permits_it),
 		cmocka_unit_test(test_acl_classifies_a_whole_burst),
 		cmocka_unit_test(test_acl_rule_with_a_bad_index_is_refused),
+		cmocka_unit_test(test_request_shorter_than_its_content_length_gets_400),
+		cmocka_unit_test(test_response_shorter_than_its_content_length_is_dropped),
 		cmocka_unit_test(test_datagram_to_an_unknown_neighbour_waits_for_its_arp_reply),
 		cmocka_unit_test(test_a_neighbour_asking_for_us_is_learned),
 		cmocka_unit_test(test_off_link_destination_goes_by_the_gateway),
