@@ -32,7 +32,9 @@ const char *
 ctl_permit_verdict_str(enum ctl_permit_verdict v)
 {
 #define CTL_PERMIT_NAME_(sym, num, name) [num] = name,
-	static const char *const names[] = { CTL_PERMIT_LIST(CTL_PERMIT_NAME_) };
+	static const char *const names[] = {
+		CTL_PERMIT_LIST(CTL_PERMIT_NAME_)
+	};
 #undef CTL_PERMIT_NAME_
 
 	return (unsigned)v < CTL_PERMIT__COUNT ? names[v] : "unknown";
