@@ -265,9 +265,10 @@ ctl_tcp_conn_queue(struct ctl_tcp_conn *c, const char *buf, size_t len)
 				cap = need;
 			p = realloc(c->obuf, cap);
 			if (p == NULL) {
-				ctl_tcp_conn_close(c,
-						CTL_TCP_CLOSED_OUTPUT_FULL);
-				return -ENOBUFS;
+				/* Out of memory: the peer's answers are lost
+				 * anyway, the connection with them. */
+				ctl_tcp_conn_close(c, CTL_TCP_CLOSED_ERROR);
+				return -ENOMEM;
 			}
 			c->obuf = p;
 			c->ocap = (uint32_t)cap;

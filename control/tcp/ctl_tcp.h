@@ -126,7 +126,8 @@ void ctl_tcp_destroy(struct ctl_tcp *tcp);
  *         a server open a new connection to the Via's sent-by; an edge
  *         does not dial back arbitrary addresses a request names); -ENOBUFS
  *         when the output queue would exceed its limit (the connection is
- *         closed, closed_output_full); -EPIPE and the like when the socket
+ *         closed, closed_output_full); -ENOMEM (closed, closed_error);
+ *         -EPIPE and the like when the socket
  *         failed (the connection is closed, closed_error or closed_peer);
  *         -EMSGSIZE when len is over 4 GiB.
  */
