@@ -455,6 +455,7 @@ dp_poll(struct dp *dp, unsigned wi)
 	unsigned total = 0;
 
 	w->now = rte_rdtsc();
+	dp_rl_refresh(w);
 	for (unsigned r = 0; r < DP_PORT__COUNT; r++) {
 		struct dp_port *p = &dp->ports[r];
 		uint16_t n = rte_eth_rx_burst(p->port_id, (uint16_t)w->id, pkts,
@@ -516,7 +517,10 @@ dp_idle(struct dp_worker *w)
 	}
 	struct timespec ts = { 0, DP_IDLE_SLEEP_NS };
 
+	/* Asleep, a worker holds no snapshot: a reload need not wait. */
+	rcu_thread_offline();
 	nanosleep(&ts, NULL);
+	rcu_thread_online();
 }
 
 static int
@@ -524,13 +528,30 @@ dp_worker_main(void *arg)
 {
 	struct dp_worker *w = arg;
 
+	rcu_register_thread();
 	while (!atomic_load_explicit(&w->dp->stop, memory_order_relaxed)) {
 		if (dp_poll(w->dp, w->id))
 			w->idle = 0;
 		else
 			dp_idle(w);
+		/* Nothing read from a snapshot survives this point. */
+		rcu_quiescent_state();
 	}
+	rcu_unregister_thread();
 	return 0;
+}
+
+void
+dp_snapshot_swap(void **slot, void *snap, void (*free_fn)(void *))
+{
+	void *old = rcu_xchg_pointer(slot, snap);
+
+	/* Workers that read old finish their burst and pass a quiescent
+	 * state; with none registered (tests polling on their own thread,
+	 * the workers not started) this returns at once. */
+	synchronize_rcu();
+	if (old != NULL)
+		free_fn(old);
 }
 
 int
@@ -595,6 +616,7 @@ dp_destroy(struct dp *dp)
 		dp_neigh_free(&dp->ports[r]);
 	dp_domains_free(dp->domains);
 	dp_acl_free(dp->acl);
+	rte_free(dp->rl_set);
 	rte_mempool_free(dp->pool);
 	rte_free(dp);
 }

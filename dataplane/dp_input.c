@@ -560,7 +560,8 @@ dp_input_acl(struct dp_worker *w, struct dp_port *p)
 {
 	struct dp_acl_batch *b = &w->acl;
 	/* Read once per burst: the pointer RCU reloads will swap. */
-	const struct dp_acl_port *ap = &w->dp->acl->port[p->role];
+	const struct dp_acl *acl = rcu_dereference(w->dp->acl);
+	const struct dp_acl_port *ap = &acl->port[p->role];
 	uint32_t res[DP_BURST];
 
 	if (b->n == 0)

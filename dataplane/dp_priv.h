@@ -6,6 +6,10 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+/* The QSBR fast paths inline (liburcu's LGPL note allows it). */
+#define _LGPL_SOURCE
+#include <urcu-qsbr.h>
+
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -164,6 +168,7 @@ struct dp_worker {
 	uint64_t rl_burst;             /**< bucket depth x tsc_hz */
 	uint64_t rl_fill;              /**< TSC ticks that refill a bucket */
 	uint64_t now;                  /**< TSC read once per poll */
+	uint64_t rl_gen;               /**< dp_rl_settings.gen applied */
 	struct dp_acl_batch acl;       /**< frames waiting for the ACL */
 } __rte_cache_aligned;
 
@@ -179,9 +184,11 @@ struct dp {
 	atomic_bool stop;                /**< workers leave their loop */
 	bool running;                    /**< dp_start() launched them */
 	struct rte_ring *ctl_tx;         /**< control plane to wire (MP/SC) */
-	struct dp_domains *domains;      /**< domain permit tables */
-	struct dp_acl *acl;              /**< ACL tables (never NULL once
-					  *   created; RCU reloads later) */
+	struct dp_domains *domains;      /**< domain permit tables (RCU) */
+	struct dp_acl *acl;              /**< ACL tables (RCU; never NULL
+					  *   once created) */
+	struct dp_rl_settings *rl_set;   /**< rate-limit settings (RCU) */
+	uint64_t rl_gen;                 /**< last gen published */
 	unsigned acl_gen;                /**< names rte_acl contexts uniquely */
 	/** Stats id + 1 of each config rule's {permit, deny} pair per port;
 	 * 0 until registered (the registry never forgets a name). */
@@ -223,8 +230,32 @@ void dp_input_acl(struct dp_worker *w, struct dp_port *p);
 void dp_acl_classify(const struct dp_acl_port *ap,
 		const struct dp_acl_batch *b, uint32_t *res);
 
+/*
+ * RCU (liburcu QSBR; DESIGN.md "Threads and data paths"): the tables the
+ * workers read are immutable snapshots behind pointers in struct dp. A
+ * worker reads each pointer with rcu_dereference() once per burst and
+ * announces a quiescent state once per loop (offline while it sleeps);
+ * the control thread publishes a new snapshot with dp_snapshot_swap().
+ */
+
+/**
+ * Publish snap in *slot, wait until no worker can still hold the old
+ * snapshot (a grace period), then free the old one with free_fn (NULL
+ * old is not passed). Control thread only; never from a worker.
+ */
+void dp_snapshot_swap(void **slot, void *snap, void (*free_fn)(void *));
+
+/** Rate-limit settings as published (policy step 2). */
+struct dp_rl_settings {
+	uint64_t gen;    /**< changes with every publication */
+	uint32_t rps;    /**< requests per second per source, all workers */
+	uint32_t burst;  /**< bucket depth per source, all workers */
+};
+
 /** Free ACL tables (NULL is a no-op). */
 void dp_acl_free(struct dp_acl *acl);
+/** dp_acl_free() for dp_snapshot_swap(). */
+void dp_acl_free_any(void *acl);
 
 /** Largest response a worker builds itself (a 403 to a request). */
 #define DP_RSP_MAX 4096
@@ -245,9 +276,13 @@ enum dp_permit dp_permit_check(const struct dp *dp, const struct sip_msg *msg);
 /** Set up a worker's rate limiter. @return 0, -1 without memory. */
 int dp_rl_init(struct dp_worker *w, const struct dp_ratelimit_cfg *cfg,
 		unsigned n_workers);
-/** Set a worker's share of a rate and burst; every bucket starts full. */
+/** Set a worker's share of a rate and burst; with reset every bucket
+ * starts full (else buckets keep their tokens, capped at the new burst
+ * on their next refill). */
 void dp_rl_set(struct dp_worker *w, uint32_t rps, uint32_t burst,
-		unsigned n_workers);
+		unsigned n_workers, bool reset);
+/** Apply newly published rate-limit settings (the worker, per poll). */
+void dp_rl_refresh(struct dp_worker *w);
 /** Free a worker's rate limiter. */
 void dp_rl_free(struct dp_worker *w);
 /** Take a token for src at TSC now; false when over its limit. */
@@ -256,6 +291,8 @@ bool dp_rl_allow(struct dp_worker *w, const struct netaddr *src,
 
 /** Free domain tables (NULL is a no-op). */
 void dp_domains_free(struct dp_domains *t);
+/** dp_domains_free() for dp_snapshot_swap(). */
+void dp_domains_free_any(void *t);
 
 /**
  * Ethernet + IPv4/IPv6 + UDP around data, in a new mbuf whose private
