@@ -26,6 +26,8 @@ struct ctl_srv {
 	struct txn_layer *txn;
 	struct ctl_tcp *tcp;
 	struct ctl_permit *permit;
+	struct netaddr own[CTL_SRV_OWN_MAX]; /* for a rebuilt permit */
+	unsigned n_own;
 	struct ctl_sip_tu tu;  /* the TU's counters */
 	uint64_t *ctr;	       /* this thread's shard */
 	unsigned permit_base;  /* "ctl_permit" block */
@@ -271,6 +273,10 @@ ctl_srv_create(const struct ctl_srv_conf *conf, char *err, size_t errlen)
 		ctl_srv_err(err, errlen, "counters", rc);
 		goto fail;
 	}
+	s->n_own = conf->n_own < CTL_SRV_OWN_MAX ? conf->n_own :
+						    CTL_SRV_OWN_MAX;
+	if (s->n_own)
+		memcpy(s->own, conf->own, s->n_own * sizeof(s->own[0]));
 	s->permit = ctl_permit_create(conf->domains, conf->own, conf->n_own);
 	if (s->permit == NULL) {
 		rc = -ENOMEM;
@@ -321,6 +327,19 @@ fail:
 	ctl_srv_destroy(s);
 	errno = -rc;
 	return NULL;
+}
+
+int
+ctl_srv_set_domains(struct ctl_srv *s, const struct policy_domains_cfg *d)
+{
+	struct ctl_permit *p = ctl_permit_create(d, s->own, s->n_own);
+
+	if (p == NULL)
+		return -ENOMEM;
+	/* One control thread: nothing else holds the old table. */
+	ctl_permit_destroy(s->permit);
+	s->permit = p;
+	return 0;
 }
 
 void

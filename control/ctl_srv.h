@@ -41,6 +41,10 @@
 #include "control/txn/txn_types.h"
 
 struct ctl_srv;
+
+/** Most appliance addresses the permit knows (the ports' IPv4 and IPv6,
+ * and the listeners'). */
+#define CTL_SRV_OWN_MAX 16
 struct loop;
 struct timer_wheel;
 
@@ -109,6 +113,12 @@ int ctl_srv_conf_from_cfg(const struct edge_cfg *cfg,
  */
 struct ctl_srv *ctl_srv_create(const struct ctl_srv_conf *conf, char *err,
 		size_t errlen);
+
+/**
+ * Replace the permit's domains (a config reload); the old table stays on
+ * failure. Loop thread only. @return 0 or -ENOMEM.
+ */
+int ctl_srv_set_domains(struct ctl_srv *s, const struct policy_domains_cfg *d);
 
 /**
  * Terminate the live transactions, close every connection and listener,

@@ -29,6 +29,7 @@
 
 #include "control/admin/admin.h"
 #include "control/admin/loop.h"
+#include "control/ctl_reload.h"
 #include "control/ctl_srv.h"
 #include "control/edge_config.h"
 #include "control/tcp/ctl_tcp.h"
@@ -74,6 +75,10 @@ _Static_assert(sizeof(struct dp_route) <=
 struct sipedge_ctl {
 	struct dp *dp;             /**< the dataplane */
 	struct ctl_srv *srv;       /**< transactions, TU, TCP (ctl_srv.h) */
+	const char *cfg_path;      /**< the config file; NULL: embedded */
+	const struct edge_cfg *cfg; /**< the config in force */
+	struct edge_cfg *owned;    /**< cfg when a reload loaded it */
+	uint64_t reloads;          /**< reloads applied */
 };
 
 /* The transaction layer's transport for SIP over UDP: the dataplane. */
@@ -161,16 +166,102 @@ sipedge_log_listeners(const struct ctl_tcp *tcp)
 	}
 }
 
-/* SIGTERM / SIGINT arrive on a signalfd: the loop stops cleanly. */
+static int sipedge_domains(struct dp *dp,
+		const struct policy_domains_cfg *d);
+
+/*
+ * Reload (ctl_reload.h): re-read and check the config, refuse it whole
+ * when a restart-only key changed, else publish the new tables (the
+ * dataplane's as RCU snapshots: no frame is dropped or stalled) and keep
+ * the new config. The ACL goes first: it is the one part that can be
+ * refused while building (rte_acl), and nothing has changed yet then.
+ * @return 0 applied, -1 refused; msg says what happened.
+ */
+static int
+sipedge_reload(struct sipedge_ctl *c, char *msg, size_t len)
+{
+	const char *name = c->cfg_path ? c->cfg_path : "<embedded>";
+	struct edge_cfg *ncfg;
+	struct cfg_err cerr;
+	char keys[256], why[512];
+
+	if (edge_cfg_load(c->cfg_path, &ncfg, &cerr) < 0) {
+		cfg_err_format(&cerr, why, sizeof(why));
+		snprintf(msg, len, "reload refused, nothing changed: %s", why);
+		return -1;
+	}
+	if (ctl_reload_restart_keys(c->cfg, ncfg, keys, sizeof(keys))) {
+		snprintf(msg, len, "reload refused, nothing changed: %s: "
+				"changing %s needs a restart", name, keys);
+		edge_cfg_free(ncfg);
+		return -1;
+	}
+	if (dp_set_acl_cfg(c->dp, &ncfg->dataplane, why, sizeof(why)) < 0) {
+		snprintf(msg, len, "reload refused, nothing changed: %s: %s",
+				name, why);
+		edge_cfg_free(ncfg);
+		return -1;
+	}
+	if (dp_set_rate_limit(c->dp,
+			ncfg->dataplane.rate_limit.requests_per_second,
+			ncfg->dataplane.rate_limit.burst) < 0 ||
+	    sipedge_domains(c->dp, &ncfg->domains) < 0 ||
+	    ctl_srv_set_domains(c->srv, &ncfg->domains) < 0) {
+		/* Out of memory half-way: the old config stays the
+		 * reference; the tables already published are the new
+		 * ones. Say so plainly. */
+		snprintf(msg, len, "reload failed half-way (out of memory): "
+				"the ACL is new, other tables may be old; "
+				"reload again");
+		edge_cfg_free(ncfg);
+		return -1;
+	}
+	log_cfg_apply(&ncfg->log);
+	edge_cfg_free(c->owned);
+	c->owned = ncfg;
+	c->cfg = ncfg;
+	c->reloads++;
+	snprintf(msg, len, "reloaded %s (reload %llu): acl, rate limit, "
+			"domains, log, presence and users applied", name,
+			(unsigned long long)c->reloads);
+	return 0;
+}
+
+/* `reload`: the admin socket's way to sipedge_reload(). */
+static int
+sipedge_reload_cmd(struct admin_reply *reply, unsigned argc,
+		const char *const argv[], void *arg)
+{
+	char msg[1024];
+	int rc;
+
+	(void)argv;
+	if (argc != 1) {
+		return admin_reply_error(reply, -EINVAL, "usage: reload");
+	}
+	rc = sipedge_reload(arg, msg, sizeof(msg));
+	fprintf(stderr, "sipedge: %s\n", msg);
+	if (rc < 0)
+		return admin_reply_error(reply, -EINVAL, "%s", msg);
+	return admin_reply_printf(reply, "%s\n", msg);
+}
+
+/* SIGTERM / SIGINT stop the loop cleanly; SIGHUP reloads. */
 static void
 sipedge_on_signal(struct loop *loop, int fd, uint32_t revents, void *arg)
 {
 	struct signalfd_siginfo si;
+	char msg[1024];
 
 	(void)revents;
-	(void)arg;
-	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		loop_stop(loop);
+	if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return;
+	if (si.ssi_signo == SIGHUP) {
+		(void)sipedge_reload(arg, msg, sizeof(msg));
+		fprintf(stderr, "sipedge: SIGHUP: %s\n", msg);
+		return;
+	}
+	loop_stop(loop);
 }
 
 /* At exit, the counters that moved: what a run did, in its log. */
@@ -185,7 +276,7 @@ sipedge_log_counter(const struct stats_info *info, void *arg)
 }
 
 static int
-sipedge_signals(struct loop *loop)
+sipedge_signals(struct loop *loop, struct sipedge_ctl *c)
 {
 	sigset_t set;
 	int fd;
@@ -193,13 +284,14 @@ sipedge_signals(struct loop *loop)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	/* Blocked before the workers start, so that they inherit the mask
 	 * and the signals reach the signalfd. */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	return loop_fd_add(loop, fd, EPOLLIN, sipedge_on_signal, NULL) < 0 ?
+	return loop_fd_add(loop, fd, EPOLLIN, sipedge_on_signal, c) < 0 ?
 		       -EINVAL : fd;
 }
 
@@ -223,8 +315,8 @@ sipedge_domains(struct dp *dp, const struct policy_domains_cfg *d)
 }
 
 static int
-sipedge_run(const struct edge_cfg *cfg, const char *argv0, char **extra,
-		unsigned n_extra)
+sipedge_run(const struct edge_cfg *cfg, const char *cfg_path,
+		const char *argv0, char **extra, unsigned n_extra)
 {
 	unsigned nw = cfg->dataplane.workers;
 	char names[DP_CFG_MAX_WORKERS + 1][SIPEDGE_SHARD_NAME];
@@ -259,7 +351,9 @@ sipedge_run(const struct edge_cfg *cfg, const char *argv0, char **extra,
 		goto out;
 	}
 	rc = 1;
-	if ((sfd = sipedge_signals(loop)) < 0) {
+	c->cfg_path = cfg_path;
+	c->cfg = cfg;
+	if ((sfd = sipedge_signals(loop, c)) < 0) {
 		fprintf(stderr, "sipedge: signalfd: %s\n", strerror(-sfd));
 		goto out;
 	}
@@ -278,7 +372,10 @@ sipedge_run(const struct edge_cfg *cfg, const char *argv0, char **extra,
 		fprintf(stderr, "sipedge: cannot set the domain tables\n");
 		goto out;
 	}
-	if (loop_poll_add(loop, sipedge_serve, c) < 0 ||
+	if (admin_cmd_register(admin, "reload", sipedge_reload_cmd, c,
+			"reload   re-read the config file and apply its "
+			"tables (ACL, rate limit, domains, log, users)") < 0 ||
+	    loop_poll_add(loop, sipedge_serve, c) < 0 ||
 	    dp_start(c->dp) < 0) {
 		fprintf(stderr, "sipedge: cannot start the workers\n");
 		goto out;
@@ -305,6 +402,8 @@ out:
 	}
 	loop_destroy(loop);
 	stats_reg_destroy(reg);
+	if (c)
+		edge_cfg_free(c->owned);
 	free(c);
 	return rc;
 }
@@ -364,7 +463,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 #if SIPEDGE_HAVE_DATAPLANE
-	int rc = sipedge_run(cfg, argv[0], argv + optind,
+	int rc = sipedge_run(cfg, path, argv[0], argv + optind,
 			(unsigned)(argc - optind));
 
 	edge_cfg_free(cfg);

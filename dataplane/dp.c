@@ -306,8 +306,8 @@ dp_workers_setup(struct dp *dp, char *err, size_t errlen)
 }
 
 /* The config's `acl:` (checked by dp_cfg_check(); parsed again here). */
-static int
-dp_acl_from_cfg(struct dp *dp, const struct dp_cfg *cfg, char *err,
+int
+dp_set_acl_cfg(struct dp *dp, const struct dp_cfg *cfg, char *err,
 		size_t errlen)
 {
 	struct dp_acl_rule *rules = calloc(cfg->acl_count + 1,
@@ -439,7 +439,7 @@ dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
 	}
 	if (dp_sip_err_register(dp, err, errlen) < 0 ||
 	    dp_workers_setup(dp, err, errlen) < 0 ||
-	    dp_acl_from_cfg(dp, cfg, err, errlen) < 0)
+	    dp_set_acl_cfg(dp, cfg, err, errlen) < 0)
 		goto fail;
 	return dp;
 fail:

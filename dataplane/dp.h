@@ -117,6 +117,13 @@ int dp_set_rate_limit(struct dp *dp, uint32_t requests_per_second,
  */
 int dp_set_acl(struct dp *dp, const struct dp_acl_rule *rules, unsigned n);
 
+/**
+ * dp_set_acl() from a `dataplane:` section's `acl:` (a reload).
+ * @return 0, or a negative errno with err naming the rule.
+ */
+int dp_set_acl_cfg(struct dp *dp, const struct dp_cfg *cfg, char *err,
+		size_t errlen);
+
 /** Launch the workers on their lcores. @return 0 or a negative errno. */
 int dp_start(struct dp *dp);
 
