@@ -25,6 +25,7 @@
 #define DP_MAX_WORKERS DP_CFG_MAX_WORKERS
 
 struct dp_neigh_table;
+struct dp_frag;
 
 /** One port: its ethdev and the appliance's identity on it. */
 struct dp_port {
@@ -46,6 +47,7 @@ struct dp_port {
 	uint8_t gw4[4];           /**< IPv4 next hop for off-link */
 	uint8_t gw6[16];          /**< IPv6 next hop for off-link */
 	struct dp_neigh_table *neigh; /**< next hops on this port */
+	uint16_t mtu;             /**< largest IP datagram sent here */
 };
 
 /** Hand-off ring size per worker, and the control plane's TX ring. */
@@ -170,6 +172,7 @@ struct dp_worker {
 	uint64_t now;                  /**< TSC read once per poll */
 	uint64_t rl_gen;               /**< dp_rl_settings.gen applied */
 	struct dp_acl_batch acl;       /**< frames waiting for the ACL */
+	struct dp_frag *frag;          /**< reassembly tables (dp_frag.c) */
 } __rte_cache_aligned;
 
 /** The dataplane. */
@@ -364,10 +367,65 @@ void dp_output(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
  * poll; bounded work). */
 void dp_neigh_sweep(struct dp_worker *w);
 
+/*
+ * IP fragments (dp_frag.c): reassembly with rte_ip_frag, a table per
+ * worker and port, and fragmentation of output larger than a port's MTU.
+ */
+
 /**
- * Buffer a whole frame (Ethernet, IP, L2 filled) for TX on w's queue of
- * p, fragmenting an IP datagram larger than the port's MTU (self: the
- * appliance originated it). Takes ownership of m.
+ * Create every worker's reassembly tables from cfg->fragments (zeros take
+ * the defaults; max_mbufs 0: 256, or less so that the tables hold at most
+ * a quarter of a small pool) and register the dp_PORT_frag_mbufs_held
+ * gauges. Called by dp_create() once the workers are set up.
+ * @return 0, or -ENOMEM with err set.
+ */
+int dp_frag_setup(struct dp *dp, const struct dp_cfg *cfg, char *err,
+		size_t errlen);
+
+/** Free every worker's tables and the fragments they hold. */
+void dp_frag_teardown(struct dp *dp);
+
+/**
+ * Drop the datagrams of w's tables still incomplete at TSC now (their
+ * fragments counted in drop_frag_timeout). dp_poll() calls it once per
+ * poll with w->now, before the burst, so that the burst's fragments
+ * never find a stale datagram; tests call it with a later TSC instead of
+ * sleeping. Frees what the tables gave up at once.
+ */
+void dp_frag_expire(struct dp_worker *w, uint64_t now);
+
+/**
+ * An IPv4 fragment received on p whose header dp_input checked (version,
+ * IHL, total length within the frame, checksum), at l3_off in m: checked
+ * against the fragment attacks and held for reassembly, or dropped.
+ * Counted either way. Takes ownership of m.
+ * @return the whole datagram, one segment, its L2 header that of its
+ *         first fragment (m->l2_len bytes), IP checksum valid and no
+ *         fragment flags but DF, for the caller to process as a frame it
+ *         received; NULL when m was held or dropped.
+ */
+struct rte_mbuf *dp_frag_ipv4(struct dp_worker *w, struct dp_port *p,
+		struct rte_mbuf *m, uint16_t l3_off);
+
+/**
+ * The same for an IPv6 datagram whose next header is a fragment header,
+ * at l3_off in m (payload length within the frame checked). A fragment
+ * with offset 0 and M clear (RFC 6946) comes back at once without its
+ * fragment header.
+ */
+struct rte_mbuf *dp_frag_ipv6(struct dp_worker *w, struct dp_port *p,
+		struct rte_mbuf *m, uint16_t l3_off);
+
+/**
+ * Buffer a whole frame (Ethernet, an optional VLAN tag, IP, L2 filled)
+ * for TX on w's queue of p (counting in tx_frames what the buffer sends
+ * when it fills). An IP datagram larger than the port's MTU leaves in
+ * fragments, each with the frame's L2 header: IPv4 unless DF is set
+ * (dropped, drop_frag_df), IPv6 only when self (the appliance originated
+ * it; a forwarded one is dropped, drop_frag_ipv6_forward). self also
+ * gives an IPv4 datagram a fresh identification when it is fragmented.
+ * Frames other than IPv4 and IPv6 go out as they are. Takes ownership
+ * of m.
  */
 void dp_tx_ip(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		bool self);
