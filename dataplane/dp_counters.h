@@ -52,7 +52,19 @@
 	_(DP_DROP_NEIGH_REPLACED, "drop_neigh_replaced", "dropped: a held frame replaced by a newer one") \
 	_(DP_DROP_NEIGH_UNRESOLVED, "drop_neigh_unresolved", "dropped: the next hop did not answer") \
 	_(DP_DROP_NO_ROUTE, "drop_no_route", "dropped: no port reaches the destination") \
-	_(DP_REJECT_MALFORMED, "reject_malformed", "400 sent: a malformed request (reason in dp_sip_malformed_*)")
+	_(DP_REJECT_MALFORMED, "reject_malformed", "400 sent: a malformed request (reason in dp_sip_malformed_*)") \
+	_(DP_TAP_TX, "tap_tx", "datagrams for the appliance's kernel sockets written to its TAP") \
+	_(DP_TAP_RX, "tap_rx", "frames the kernel sent on the TAP (each ends in one tap_* or drop_tap_* below)") \
+	_(DP_TAP_OUT, "tap_out", "datagrams from the kernel sent on to the wire") \
+	_(DP_TAP_ARP_REPLIES, "tap_arp_replies", "the kernel's ARP requests on the TAP answered") \
+	_(DP_TAP_ND_REPLIES, "tap_nd_replies", "the kernel's neighbour solicitations on the TAP answered") \
+	_(DP_XFLOW_NEW, "xflow_new", "sessions opened: the kernel's own TCP and UDP flows") \
+	_(DP_XFLOW_HIT, "xflow_hit", "datagrams admitted before the ACL as return traffic of a session") \
+	_(DP_XFLOW_FULL, "xflow_full", "kernel flows left without a session: no free slot") \
+	_(DP_DROP_TAP_FULL, "drop_tap_full", "dropped: the TAP did not take the frame") \
+	_(DP_DROP_TAP_NOT_OURS, "drop_tap_not_ours", "dropped: the kernel sent a datagram not from the port's address") \
+	_(DP_DROP_TAP_LOCAL, "drop_tap_local", "dropped: the kernel's link-local traffic (router solicitations, MLD, gratuitous ARP, multicast, broadcast)") \
+	_(DP_DROP_TAP_MALFORMED, "drop_tap_malformed", "dropped: a frame from the kernel shorter than its headers, or neither IP nor ARP")
 
 /** Counter ids within a port's block. */
 enum dp_ctr { STATS_ENUM(DP_CTR_LIST) DP_CTR__COUNT };
