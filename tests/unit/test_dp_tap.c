@@ -628,6 +628,72 @@ test_same_datagram_from_another_port_meets_the_default_deny(void **state)
 	close(fd);
 }
 
+static void
+test_icmp_error_about_a_kernel_flow_reaches_its_socket(void **state)
+{
+	(void)state;
+	uint8_t f[256], q[64];
+	char buf[16];
+	struct sockaddr_in peer = { .sin_family = AF_INET,
+				    .sin_port = htons(53) };
+	int fd = udp_socket(AF_INET, our_ip, 0);
+	uint16_t port = local_port(fd);
+	uint64_t hit;
+
+	memcpy(&peer.sin_addr, peer_ip, 4);
+	assert_int_equal(connect(fd, (struct sockaddr *)&peer, sizeof(peer)),
+			0);
+	assert_int_equal(send(fd, "query", 5, 0), 5);
+	struct rte_mbuf *m = wait_wire(&(struct want){ AF_INET, IPPROTO_UDP,
+						       port, 53 });
+
+	assert_non_null(m);
+	/* Port unreachable from .10, quoting the query as it left. */
+	size_t qlen = rte_pktmbuf_data_len(m) - sizeof(struct rte_ether_hdr);
+
+	if (qlen > sizeof(q))
+		qlen = sizeof(q);
+	memcpy(q, rte_pktmbuf_mtod_offset(m, void *,
+			sizeof(struct rte_ether_hdr)), qlen);
+	rte_pktmbuf_free(m);
+	size_t n = eth(f, out_mac, RTE_ETHER_TYPE_IPV4);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + n);
+	uint8_t *ic = (uint8_t *)(ip + 1);
+	size_t l4 = 8 + qlen;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + l4));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ICMP;
+	memcpy(&ip->src_addr, peer_ip, 4);
+	memcpy(&ip->dst_addr, our_ip, 4);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	memset(ic, 0, 8);
+	ic[0] = 3; /* destination unreachable */
+	ic[1] = 3; /* port unreachable */
+	memcpy(ic + 8, q, qlen);
+	uint16_t ck = (uint16_t)~rte_raw_cksum(ic, l4);
+
+	memcpy(ic + 2, &ck, 2);
+	hit = ctr("dp_outside_xflow_hit");
+	inject(f, n + sizeof(*ip) + l4);
+	assert_int_equal(ctr("dp_outside_xflow_hit"), hit + 1);
+	/* The kernel reports it on the connected socket. */
+	ssize_t r = -1;
+
+	for (int i = 0; i < WAIT_POLLS; i++) {
+		dp_poll(dp, 0);
+		r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (r >= 0 || errno != EAGAIN)
+			break;
+		nap();
+	}
+	assert_int_equal(r, -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	close(fd);
+}
+
 static int
 tcp_listener(uint16_t port)
 {
@@ -757,6 +823,7 @@ main(void)
 		cmocka_unit_test(test_kernel_neighbour_solicitation_is_answered_and_udp6_flows),
 		cmocka_unit_test(test_answer_to_a_kernel_flow_passes_without_an_acl_rule),
 		cmocka_unit_test(test_same_datagram_from_another_port_meets_the_default_deny),
+		cmocka_unit_test(test_icmp_error_about_a_kernel_flow_reaches_its_socket),
 		cmocka_unit_test(test_syn_to_a_kernel_listener_gets_a_syn_ack),
 		cmocka_unit_test(test_syn_to_a_closed_port_gets_a_rst),
 		cmocka_unit_test(test_tcp_to_a_port_no_rule_permits_is_denied),
