@@ -8,6 +8,7 @@
 
 #include <rte_ethdev.h>
 #include <rte_ether.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -434,15 +435,33 @@ enum dp_xflow_note dp_xflow_note(struct dp_xflow *t,
 bool dp_xflow_match(const struct dp_xflow *t, const struct dp_xflow_key *k,
 		uint64_t now);
 
+/** dp_xflow_input() past its inline gate. */
+bool dp_xflow_input_slow(struct dp_worker *w, struct dp_port *p,
+		struct rte_mbuf *m, uint8_t family, const void *l3,
+		const uint8_t *l4, uint32_t l4_len);
+
 /**
  * Policy step 0 for a datagram addressed to the appliance on port p (l3
  * its IPv4 / IPv6 header, l4 and l4_len what follows): TCP or UDP from
  * the far end of a session, or an ICMP error about one, goes straight to
- * the kernel (DP_XFLOW_HIT). @return true when m was taken.
+ * the kernel (DP_XFLOW_HIT). SIP over UDP never does (it meets the ACL
+ * and the rate limit), and costs only this inline gate.
+ * @return true when m was taken.
  */
-bool dp_xflow_input(struct dp_worker *w, struct dp_port *p,
-		struct rte_mbuf *m, uint8_t family, const void *l3,
-		const uint8_t *l4, uint32_t l4_len);
+static inline bool
+dp_xflow_input(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		uint8_t family, const void *l3, const uint8_t *l4,
+		uint32_t l4_len)
+{
+	uint8_t proto = family == AF_INET ?
+		((const struct rte_ipv4_hdr *)l3)->next_proto_id :
+		((const struct rte_ipv6_hdr *)l3)->proto;
+
+	if (p->xflow == NULL || l4_len < 4 || (proto == IPPROTO_UDP &&
+	    (uint16_t)(l4[2] << 8 | l4[3]) == w->dp->sip_port))
+		return false;
+	return dp_xflow_input_slow(w, p, m, family, l3, l4, l4_len);
+}
 
 /*
  * The kernel side of a TAP (dp_tap_kernel.c): plain ioctl, /proc and

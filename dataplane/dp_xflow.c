@@ -310,22 +310,13 @@ dp_xflow_key6(const struct dp_port *p, uint16_t sip_port,
 }
 
 bool
-dp_xflow_input(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
-		uint8_t family, const void *l3, const uint8_t *l4,
-		uint32_t l4_len)
+dp_xflow_input_slow(struct dp_worker *w, struct dp_port *p,
+		struct rte_mbuf *m, uint8_t family, const void *l3,
+		const uint8_t *l4, uint32_t l4_len)
 {
 	struct dp_xflow_key k;
 	bool ok;
 
-	/* The common case, SIP over UDP, costs a few compares: it never
-	 * goes by a session (it meets the ACL and the rate limit). */
-	uint8_t proto = family == AF_INET ?
-		((const struct rte_ipv4_hdr *)l3)->next_proto_id :
-		((const struct rte_ipv6_hdr *)l3)->proto;
-
-	if (p->xflow == NULL || l4_len < 4 || (proto == IPPROTO_UDP &&
-	    (uint16_t)(l4[2] << 8 | l4[3]) == w->dp->sip_port))
-		return false;
 	if (family == AF_INET)
 		ok = dp_xflow_key4(p, w->dp->sip_port, l3, l4, l4_len, &k);
 	else
