@@ -19,7 +19,8 @@ ctl_port_eq(const struct dp_port_cfg *a, const struct dp_port_cfg *b)
 	return ctl_str_eq(a->device, b->device) && ctl_str_eq(a->mac, b->mac) &&
 	       ctl_str_eq(a->ipv4, b->ipv4) && ctl_str_eq(a->ipv6, b->ipv6) &&
 	       ctl_str_eq(a->gateway4, b->gateway4) &&
-	       ctl_str_eq(a->gateway6, b->gateway6);
+	       ctl_str_eq(a->gateway6, b->gateway6) && a->mtu == b->mtu &&
+	       ctl_str_eq(a->tap, b->tap);
 }
 
 static bool
@@ -79,6 +80,10 @@ ctl_reload_restart_keys(const struct edge_cfg *old, const struct edge_cfg *new,
 		  a->rate_limit.table_size == b->rate_limit.table_size },
 		{ "dataplane.neighbour", memcmp(&a->neighbour, &b->neighbour,
 						sizeof(a->neighbour)) == 0 },
+		{ "dataplane.fragments", memcmp(&a->fragments, &b->fragments,
+						sizeof(a->fragments)) == 0 },
+		{ "dataplane.exception", memcmp(&a->exception, &b->exception,
+						sizeof(a->exception)) == 0 },
 	};
 	unsigned n = 0;
 	size_t off = 0;

@@ -455,6 +455,7 @@ dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
 	if (dp_sip_err_register(dp, err, errlen) < 0 ||
 	    dp_workers_setup(dp, err, errlen) < 0 ||
 	    dp_frag_setup(dp, cfg, err, errlen) < 0 ||
+	    dp_tap_create(dp, cfg, err, errlen) < 0 ||
 	    dp_set_acl_cfg(dp, cfg, err, errlen) < 0)
 		goto fail;
 	return dp;
@@ -516,6 +517,9 @@ dp_poll(struct dp *dp, unsigned wi)
 	}
 	if (wi == 0)
 		dp_neigh_sweep(w);
+	/* Worker 0 also carries what the kernel sends on the TAPs. */
+	if (wi == 0)
+		total += dp_tap_poll(w);
 	for (unsigned r = 0; r < DP_PORT__COUNT; r++) {
 		uint16_t sent = rte_eth_tx_buffer_flush(dp->ports[r].port_id,
 				(uint16_t)w->id, w->txb[r]);
@@ -523,6 +527,7 @@ dp_poll(struct dp *dp, unsigned wi)
 		if (sent)
 			dp_count(w, &dp->ports[r], DP_TX_FRAMES, sent);
 	}
+	dp_tap_flush(w);
 	return total;
 }
 
@@ -610,6 +615,7 @@ dp_destroy(struct dp *dp)
 	for (unsigned r = 0; r < DP_PORT__COUNT; r++)
 		if (dp->ports[r].started)
 			rte_eth_dev_stop(dp->ports[r].port_id);
+	dp_tap_destroy(dp);
 	for (unsigned i = 0; i < dp->n_workers; i++) {
 		struct rte_mbuf *m;
 

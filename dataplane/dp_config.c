@@ -75,6 +75,7 @@ static const cyaml_schema_field_t dp_port_cfg_fields[] = {
 	DP_STR_OPT("gateway4", gateway4, 15),
 	DP_STR_OPT("gateway6", gateway6, 39),
 	CYAML_FIELD_UINT("mtu", CYAML_FLAG_OPTIONAL, struct dp_port_cfg, mtu),
+	DP_STR_OPT("tap", tap, DP_TAP_NAME_MAX),
 	CYAML_FIELD_END
 };
 
@@ -114,6 +115,20 @@ static const cyaml_schema_field_t dp_frag_cfg_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t dp_exception_cfg_fields[] = {
+	CYAML_FIELD_BOOL("enabled", CYAML_FLAG_OPTIONAL,
+			struct dp_exception_cfg, enabled),
+	CYAML_FIELD_UINT("sessions", CYAML_FLAG_OPTIONAL,
+			struct dp_exception_cfg, sessions),
+	CYAML_FIELD_UINT("udp_timeout_s", CYAML_FLAG_OPTIONAL,
+			struct dp_exception_cfg, udp_timeout_s),
+	CYAML_FIELD_UINT("tcp_timeout_s", CYAML_FLAG_OPTIONAL,
+			struct dp_exception_cfg, tcp_timeout_s),
+	CYAML_FIELD_UINT("tcp_closing_timeout_s", CYAML_FLAG_OPTIONAL,
+			struct dp_exception_cfg, tcp_closing_timeout_s),
+	CYAML_FIELD_END
+};
+
 const cyaml_schema_field_t dp_cfg_fields[] = {
 	CYAML_FIELD_SEQUENCE("eal_args", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			struct dp_cfg, eal_args, &dp_arg_schema, 0, 64),
@@ -137,6 +152,8 @@ const cyaml_schema_field_t dp_cfg_fields[] = {
 			neighbour, dp_neigh_cfg_fields),
 	CYAML_FIELD_MAPPING("fragments", CYAML_FLAG_OPTIONAL, struct dp_cfg,
 			fragments, dp_frag_cfg_fields),
+	CYAML_FIELD_MAPPING("exception", CYAML_FLAG_OPTIONAL, struct dp_cfg,
+			exception, dp_exception_cfg_fields),
 	CYAML_FIELD_SEQUENCE("acl", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			struct dp_cfg, acl, &dp_acl_rule_schema, 0,
 			DP_ACL_MAX_RULES),
@@ -176,6 +193,15 @@ const struct cfg_range dp_cfg_ranges[] = {
 	CFG_RANGE_DEFAULT("dataplane.fragments.flows", 16, 1 << 16, 1024),
 	CFG_RANGE_DEFAULT("dataplane.fragments.timeout_ms", 10, 60000, 1000),
 	CFG_RANGE_DEFAULT("dataplane.fragments.max_mbufs", 8, 1 << 20, 256),
+	/* The exception path is on unless the config turns it off; configs
+	 * built in code (tests, benchmarks) leave it off. */
+	CFG_DEFAULT("dataplane.exception.enabled", 1),
+	CFG_RANGE_DEFAULT("dataplane.exception.sessions", 64, 1 << 20, 4096),
+	CFG_RANGE_DEFAULT("dataplane.exception.udp_timeout_s", 1, 86400, 180),
+	CFG_RANGE_DEFAULT("dataplane.exception.tcp_timeout_s", 10, 7 * 86400,
+			7200),
+	CFG_RANGE_DEFAULT("dataplane.exception.tcp_closing_timeout_s", 1, 3600,
+			10),
 	CFG_RANGE_END,
 };
 
@@ -356,6 +382,69 @@ dp_acl_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
 	return 0;
 }
 
+const char *
+dp_cfg_tap_name(const struct dp_port_cfg *pc, enum dp_port_role role)
+{
+	if (pc->tap != NULL)
+		return pc->tap;
+	return role == DP_PORT_OUTSIDE ? "sx-out" : "sx-in";
+}
+
+/*
+ * An interface name the kernel takes and that the TAP PMD's devargs can
+ * carry: no '/', ':' (alias syntax), ',' or '=' (devargs), no spaces,
+ * not "." or "..".
+ */
+static bool
+dp_tap_name_ok(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (len == 0 || len > DP_TAP_NAME_MAX || strcmp(n, ".") == 0 ||
+	    strcmp(n, "..") == 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = n[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		      c == '.'))
+			return false;
+	}
+	return true;
+}
+
+static int
+dp_exception_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
+		struct cfg_err *err)
+{
+	const char *out = dp_cfg_tap_name(&cfg->ports.outside,
+			DP_PORT_OUTSIDE);
+	const char *in = dp_cfg_tap_name(&cfg->ports.inside, DP_PORT_INSIDE);
+	uint32_t n = cfg->exception.sessions;
+
+	if (!dp_tap_name_ok(out) || !dp_tap_name_ok(in)) {
+		bool bad_out = !dp_tap_name_ok(out);
+
+		cfg_errorf(err, doc, bad_out ? "dataplane.ports.outside.tap" :
+				"dataplane.ports.inside.tap", "'%s' is not an "
+				"interface name (1 to %u of A-Z a-z 0-9 - _ .)",
+				bad_out ? out : in, DP_TAP_NAME_MAX);
+		return -EINVAL;
+	}
+	if (strcmp(out, in) == 0) {
+		cfg_errorf(err, doc, "dataplane.ports.inside.tap", "'%s' is "
+				"the outside port's TAP too", in);
+		return -EINVAL;
+	}
+	if (n & (n - 1)) {
+		cfg_errorf(err, doc, "dataplane.exception.sessions",
+				"%u is not a power of two", n);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int
 dp_port_check(const struct dp_port_cfg *p, const char *role,
 		const struct cfg_doc *doc, struct cfg_err *err)
@@ -487,5 +576,7 @@ dp_cfg_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
 		rc = dp_frag_check(cfg, doc, err);
 	if (rc == 0)
 		rc = dp_acl_check(cfg, doc, err);
+	if (rc == 0)
+		rc = dp_exception_check(cfg, doc, err);
 	return rc;
 }

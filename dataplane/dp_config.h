@@ -34,9 +34,16 @@
  *                              # wins, default deny (see below)
  *       - { port: outside, action: permit, proto: udp,
  *           dst: 198.51.100.1/32, dport: 5060, name: sip-udp }
+ *     exception:               # the exception path (see below)
+ *       enabled: true          #   false: no TAPs
+ *       sessions: 4096         #   the kernel's own flows per port (2^n)
+ *       udp_timeout_s: 180     #   a UDP session idle this long ends
+ *       tcp_timeout_s: 7200    #   an established TCP session, idle
+ *       tcp_closing_timeout_s: 10 # after FIN or RST; also a SYN not
+ *                              #   yet answered (each retry renews it)
  *     ports:
  *       outside: { device: "net_af_packet0,iface=dp-out,qpairs=1",
- *                  mac: "02:5e:00:00:01:01", mtu: 1500,
+ *                  mac: "02:5e:00:00:01:01", mtu: 1500, tap: sx-out,
  *                  ipv4: 198.51.100.1/24, ipv6: "2001:db8:0:1::1/64" }
  *       inside:  { ... }
  *
@@ -118,6 +125,50 @@
  * counts its permits and denies as dp_PORT_acl_ruleN_permit / _deny, N
  * its index in the sequence; the default deny counts as
  * dp_PORT_drop_acl_default.
+ *
+ * The exception path (DESIGN.md, "Threads and data paths"): TCP, and UDP
+ * to a port other than sip_port, addressed to the appliance, are served
+ * by the kernel's sockets. Each port gets a TAP interface (net_tap PMD)
+ * named by the port's `tap:` key (default sx-out / sx-in; 1 to 15
+ * characters of [A-Za-z0-9_.-], different per port), created by the
+ * dataplane at start-up and gone when it exits. The kernel side of the
+ * TAP holds the port's IPv4 and IPv6 address with its prefix (IPv6
+ * without DAD, no router solicitations, no SLAAC), the port's MTU, and a
+ * default route via the port's gateway4 / gateway6 (metric 100 for the
+ * outside port, 101 for the inside one: outside first, as the dataplane
+ * routes; a default route of the host's own with a lower metric wins,
+ * and one with the same metric is an error at start-up). The kernel
+ * never sees the wire: the dataplane answers its ARP and neighbour
+ * solicitations on the TAP with the port's own MAC and resolves the real
+ * next hop itself, so the kernel's neighbour table shows every neighbour
+ * at that MAC.
+ *
+ * What reaches the kernel: after the ACL permitted it, TCP, UDP other than
+ * SIP, and ICMP / ICMPv6 errors (destination unreachable, packet too big,
+ * time exceeded: the kernel's connections need them); the dataplane
+ * itself still answers ARP, neighbour discovery and echo. Without the
+ * exception path (enabled: false) those datagrams are dropped and counted
+ * (drop_ip_proto, drop_udp_port, drop_icmp_other).
+ *
+ * What the kernel sends on a TAP leaves through the port: datagrams from
+ * the port's own address go out through the next-hop layer; anything else
+ * (another source, multicast, router solicitations, MLD) is dropped and
+ * counted. The ACL judges what comes in, not what the appliance sends.
+ *
+ * Sessions (policy step 0): a TCP SYN the kernel sends, or UDP it sends
+ * from a port other than sip_port, opens a session (protocol, our port,
+ * remote address and port) that every further frame of the kernel's on it
+ * renews; until it ages out (udp_timeout_s; tcp_timeout_s once the kernel
+ * acknowledged, tcp_closing_timeout_s after FIN or RST), datagrams from
+ * that remote address and port to that port of ours, and ICMP errors
+ * about the flow, go to the kernel before the ACL. A full table (8 slots
+ * probed per flow) leaves a new flow without a session: its return
+ * traffic meets the ACL (counted as xflow_full).
+ *
+ * The kernel's ephemeral ports (net.ipv4.ip_local_port_range, also used
+ * for IPv6; Linux's default 32768-60999) must stay outside the PAT's port
+ * range (default 20000-29999), or a kernel flow and a translation could
+ * claim the same port: the dataplane warns at start-up when they overlap.
  */
 #ifndef SIPEDGE_DP_CONFIG_H
 #define SIPEDGE_DP_CONFIG_H
@@ -162,6 +213,7 @@ struct dp_port_cfg {
 	char *gateway4; /**< next hop for off-link IPv4, optional */
 	char *gateway6; /**< next hop for off-link IPv6, optional */
 	uint32_t mtu;   /**< largest IP datagram sent (576..9000) */
+	char *tap;      /**< exception-path TAP name; NULL: sx-out / sx-in */
 };
 
 /** `ports:` */
@@ -189,6 +241,18 @@ struct dp_frag_cfg {
 	uint32_t timeout_ms; /**< an incomplete datagram is dropped after */
 	uint32_t max_mbufs;  /**< fragments held at once */
 };
+
+/** `exception:` the TAPs and the kernel's own flows (sessions). */
+struct dp_exception_cfg {
+	bool enabled;                   /**< TAPs; false: TCP etc. dropped */
+	uint32_t sessions;              /**< per port (2^n); 0: 4096 */
+	uint32_t udp_timeout_s;         /**< 0: 180 */
+	uint32_t tcp_timeout_s;         /**< established; 0: 7200 */
+	uint32_t tcp_closing_timeout_s; /**< FIN/RST, unanswered SYN; 0: 10 */
+};
+
+/** A TAP name's longest length (IFNAMSIZ less the NUL). */
+#define DP_TAP_NAME_MAX 15
 
 /** Most ACL rules (each registers two counters on its port). */
 #define DP_ACL_MAX_RULES 128
@@ -234,6 +298,7 @@ struct dp_cfg {
 	struct dp_ratelimit_cfg rate_limit; /**< rate_limit: */
 	struct dp_neigh_cfg neighbour; /**< neighbour: */
 	struct dp_frag_cfg fragments; /**< fragments: */
+	struct dp_exception_cfg exception; /**< exception: */
 	struct dp_acl_rule_cfg *acl; /**< acl:, in order */
 	unsigned acl_count;        /**< entries in acl */
 };
@@ -289,10 +354,18 @@ int dp_acl_rule_parse(const struct dp_acl_rule_cfg *c, unsigned index,
 int dp_mac_parse(const char *s, uint8_t mac[6]);
 
 /**
+ * The TAP name of a port: its `tap:` key, else the role's default
+ * ("sx-out", "sx-in"). @return a string that lives as long as pc.
+ */
+const char *dp_cfg_tap_name(const struct dp_port_cfg *pc,
+		enum dp_port_role role);
+
+/**
  * Check what the schema cannot: MACs, addresses, prefixes, a port with no
  * address at all, unicast MACs, the ACL rules' addresses, port ranges and
  * their agreement with the protocol, MTUs against IPv6 and the mbufs'
- * data room, the reassembly tables' share of the pool.
+ * data room, the reassembly tables' share of the pool, TAP names (valid,
+ * distinct) and the session table's size.
  * @return 0, or -EINVAL with err at the offending key.
  */
 int dp_cfg_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,

@@ -72,7 +72,19 @@
 	_(DP_DROP_FRAG_DF, "drop_frag_df", "dropped: IPv4 larger than the MTU with DF set") \
 	_(DP_DROP_FRAG_IPV6_FORWARD, "drop_frag_ipv6_forward", "dropped: forwarded IPv6 larger than the MTU (IPv6 routers do not fragment)") \
 	_(DP_DROP_FRAG_NO_MBUF, "drop_frag_no_mbuf", "dropped: no mbufs to fragment a datagram or copy a reassembled one into") \
-	_(DP_DROP_FRAG_OUT_INVALID, "drop_frag_out_invalid", "dropped: a datagram to fragment with a bad IP header")
+	_(DP_DROP_FRAG_OUT_INVALID, "drop_frag_out_invalid", "dropped: a datagram to fragment with a bad IP header") \
+	_(DP_TAP_TX, "tap_tx", "datagrams for the appliance's kernel sockets written to its TAP") \
+	_(DP_TAP_RX, "tap_rx", "frames the kernel sent on the TAP (each ends in one tap_* or drop_tap_* below)") \
+	_(DP_TAP_OUT, "tap_out", "datagrams from the kernel sent on to the wire") \
+	_(DP_TAP_ARP_REPLIES, "tap_arp_replies", "the kernel's ARP requests on the TAP answered") \
+	_(DP_TAP_ND_REPLIES, "tap_nd_replies", "the kernel's neighbour solicitations on the TAP answered") \
+	_(DP_XFLOW_NEW, "xflow_new", "sessions opened: the kernel's own TCP and UDP flows") \
+	_(DP_XFLOW_HIT, "xflow_hit", "datagrams admitted before the ACL as return traffic of a session") \
+	_(DP_XFLOW_FULL, "xflow_full", "kernel flows left without a session: no free slot") \
+	_(DP_DROP_TAP_FULL, "drop_tap_full", "dropped: the TAP did not take the frame") \
+	_(DP_DROP_TAP_NOT_OURS, "drop_tap_not_ours", "dropped: the kernel sent a datagram not from the port's address") \
+	_(DP_DROP_TAP_LOCAL, "drop_tap_local", "dropped: the kernel's link-local traffic (router solicitations, MLD, gratuitous ARP, multicast, broadcast)") \
+	_(DP_DROP_TAP_MALFORMED, "drop_tap_malformed", "dropped: a frame from the kernel shorter than its headers, or neither IP nor ARP")
 
 /** Counter ids within a port's block. */
 enum dp_ctr { STATS_ENUM(DP_CTR_LIST) DP_CTR__COUNT };

@@ -5,7 +5,9 @@
  * checks, the ACL (a burst's datagrams for the appliance are collected and
  * classified together), ICMP and ICMPv6 echo, UDP checks and the SIP
  * parse. The session table (policy step 0, return traffic of flows the
- * appliance opened) will sit just before the ACL. Replies are
+ * appliance opened: dp_xflow.c) sits just before the ACL; TCP, UDP other
+ * than SIP and ICMP errors the ACL permits go to the kernel through the
+ * exception path (dp_tap.c). Replies are
  * built in the received mbuf and buffered for TX on the same port and
  * queue. Every frame ends in exactly one outcome, counted.
  */
@@ -220,8 +222,9 @@ dp_udp(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		return dp_drop(w, p, m, DP_DROP_UDP_HEADER);
 	if (!cksum_ok)
 		return dp_drop(w, p, m, DP_DROP_UDP_CKSUM);
+	/* Not SIP: the kernel's sockets, through the exception path. */
 	if (rte_be_to_cpu_16(udp->dst_port) != w->dp->sip_port)
-		return dp_drop(w, p, m, DP_DROP_UDP_PORT);
+		return dp_tap_to_kernel(w, p, m, DP_DROP_UDP_PORT);
 	l4->src.port = rte_be_to_cpu_16(udp->src_port);
 	l4->dst.port = rte_be_to_cpu_16(udp->dst_port);
 	/* Policy step 2, before any parsing: a flood costs a hash and a
@@ -301,6 +304,10 @@ dp_ipv4(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
 	/* Trailing Ethernet padding is not part of the datagram. */
 	rte_pktmbuf_trim(m, (uint16_t)(f->len - f->l3_off - tot));
+	/* Policy step 0: return traffic of the appliance's own flows. */
+	if (dp_xflow_input(w, p, m, AF_INET, ip, (uint8_t *)ip + ihl,
+			tot - ihl))
+		return;
 	/* dp_poll() classifies after every burst of at most DP_BURST; a
 	 * caller feeding more frames gets the batch classified early. */
 	if (unlikely(w->acl.n == DP_BURST))
@@ -353,6 +360,8 @@ dp_ipv4_l4(struct dp_worker *w, struct dp_port *p,
 		if (l4_len < sizeof(*icmp) || rte_raw_cksum(icmp, l4_len) !=
 						       0xffff)
 			return dp_drop(w, p, m, DP_DROP_IP_HEADER);
+		if (dp_tap_is_icmp_error(AF_INET, icmp->icmp_type))
+			return dp_tap_to_kernel(w, p, m, DP_DROP_ICMP_OTHER);
 		if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST ||
 		    icmp->icmp_code != 0)
 			return dp_drop(w, p, m, DP_DROP_ICMP_OTHER);
@@ -371,6 +380,8 @@ dp_ipv4_l4(struct dp_worker *w, struct dp_port *p,
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 		return dp_reply(w, p, m, DP_ICMP_ECHO_REPLIES);
 	}
+	if (ip->next_proto_id == IPPROTO_TCP)
+		return dp_tap_to_kernel(w, p, m, DP_DROP_IP_PROTO);
 	dp_drop(w, p, m, DP_DROP_IP_PROTO);
 }
 
@@ -506,6 +517,10 @@ dp_ipv6(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
 	rte_pktmbuf_trim(m, (uint16_t)(f->len - f->l3_off - sizeof(*ip6) -
 				       plen));
+	/* Policy step 0: return traffic of the appliance's own flows. */
+	if (to_us && dp_xflow_input(w, p, m, AF_INET6, ip6,
+			(uint8_t *)(ip6 + 1), plen))
+		return;
 	/* dp_poll() classifies after every burst of at most DP_BURST; a
 	 * caller feeding more frames gets the batch classified early. */
 	if (unlikely(w->acl.n == DP_BURST))
@@ -549,6 +564,8 @@ dp_ipv6_l4(struct dp_worker *w, struct dp_port *p,
 			return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
 		if (l4[0] == DP_ICMP6_NA)
 			return dp_na(w, p, m, ip6, l4, plen);
+		if (dp_tap_is_icmp_error(AF_INET6, l4[0]))
+			return dp_tap_to_kernel(w, p, m, DP_DROP_ICMP_OTHER);
 		if (l4[0] != DP_ICMP6_ECHO_REQUEST || l4[1] != 0)
 			return dp_drop(w, p, m, DP_DROP_ICMP_OTHER);
 		l4[0] = DP_ICMP6_ECHO_REPLY;
@@ -576,6 +593,8 @@ dp_ipv6_l4(struct dp_worker *w, struct dp_port *p,
 
 		return dp_udp(w, p, m, udp, plen, ok, &ctx);
 	}
+	if (ip6->proto == IPPROTO_TCP)
+		return dp_tap_to_kernel(w, p, m, DP_DROP_IP_PROTO);
 	dp_drop(w, p, m, DP_DROP_IP_PROTO);
 }
 

@@ -12,6 +12,7 @@
 
 #include <rte_ethdev.h>
 #include <rte_ether.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -26,6 +27,8 @@
 
 struct dp_neigh_table;
 struct dp_frag;
+struct dp_tap;
+struct dp_xflow;
 
 /** One port: its ethdev and the appliance's identity on it. */
 struct dp_port {
@@ -48,6 +51,8 @@ struct dp_port {
 	uint8_t gw6[16];          /**< IPv6 next hop for off-link */
 	struct dp_neigh_table *neigh; /**< next hops on this port */
 	uint16_t mtu;             /**< largest IP datagram sent here */
+	struct dp_tap *tap;       /**< exception path; NULL: none */
+	struct dp_xflow *xflow;   /**< the kernel's own flows; NULL: none */
 };
 
 /** Hand-off ring size per worker, and the control plane's TX ring. */
@@ -429,6 +434,158 @@ struct rte_mbuf *dp_frag_ipv6(struct dp_worker *w, struct dp_port *p,
  */
 void dp_tx_ip(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		bool self);
+
+/*
+ * The exception path (dp_tap.c): one TAP per port for the kernel's
+ * sockets, and the sessions of the flows the kernel opens (dp_xflow.c).
+ */
+
+/**
+ * Create the TAPs of every port and their kernel side (addresses, MTU,
+ * default routes), unless cfg->exception.enabled is false. Called by
+ * dp_create() once the workers are set up.
+ * @return 0, or a negative errno with err naming the interface.
+ */
+int dp_tap_create(struct dp *dp, const struct dp_cfg *cfg, char *err,
+		size_t errlen);
+
+/** Remove the TAPs (the kernel drops their addresses and routes). */
+void dp_tap_destroy(struct dp *dp);
+
+/**
+ * A datagram addressed to the appliance for its kernel: rewrite its L2
+ * for the TAP of port p (VLAN tag stripped) and queue it on worker w's
+ * TAP queue (DP_TAP_TX). A port without a TAP drops it, counted as
+ * `none`. Takes ownership of m (an Ethernet frame as received).
+ */
+void dp_tap_to_kernel(struct dp_worker *w, struct dp_port *p,
+		struct rte_mbuf *m, enum dp_ctr none);
+
+/**
+ * Worker 0: read what the kernel sent on the TAPs (a bounded burst per
+ * TAP), answer its ARP / ND, send its datagrams on through dp_output()
+ * and note its flows in the session table. @return frames read.
+ */
+unsigned dp_tap_poll(struct dp_worker *w);
+
+/** Write worker w's queued frames to the TAPs (end of every poll). */
+void dp_tap_flush(struct dp_worker *w);
+
+/** Is an ICMP (family AF_INET) or ICMPv6 type an error the kernel's
+ * connections need (unreachable, packet too big, time exceeded)? */
+static inline bool
+dp_tap_is_icmp_error(uint8_t family, uint8_t type)
+{
+	if (family == AF_INET)
+		return type == 3 || type == 11;
+	return type >= 1 && type <= 3;
+}
+
+/** What identifies one of the kernel's flows on a port. */
+struct dp_xflow_key {
+	uint8_t family;     /**< AF_INET, AF_INET6; 0: never used */
+	uint8_t proto;      /**< IPPROTO_TCP, IPPROTO_UDP */
+	uint16_t lport;     /**< our port, host order */
+	uint16_t rport;     /**< the remote port, host order */
+	uint16_t pad;       /**< zero */
+	uint8_t raddr[16];  /**< the remote address (IPv4: 4 bytes, rest 0) */
+};
+
+/** Timeouts of the session table, in TSC ticks. */
+struct dp_xflow_timeouts {
+	uint64_t udp;       /**< UDP, idle */
+	uint64_t tcp;       /**< TCP once acknowledged, idle */
+	uint64_t closing;   /**< TCP after FIN/RST, or SYN unanswered */
+};
+
+/** What dp_xflow_note() did. */
+enum dp_xflow_note {
+	DP_XFLOW_NOTE_NONE = 0, /**< nothing to record (not a new flow) */
+	DP_XFLOW_NOTE_NEW,      /**< a session opened */
+	DP_XFLOW_NOTE_RENEWED,  /**< an existing session renewed */
+	DP_XFLOW_NOTE_FULL,     /**< a new flow found no free slot */
+};
+
+/**
+ * A session table of size slots (a power of two).
+ * @return the table, or NULL without memory.
+ */
+struct dp_xflow *dp_xflow_create(uint32_t size,
+		const struct dp_xflow_timeouts *to);
+
+/** Free a session table (NULL is a no-op). */
+void dp_xflow_free(struct dp_xflow *t);
+
+/**
+ * Record a frame the kernel sent (the single writer: worker 0): TCP with
+ * SYN and no ACK, or UDP, opens or renews the session of k; any other TCP
+ * segment renews an existing one (ACK: established; FIN or RST: closing).
+ * tcp_flags is the TCP header's flags byte (ignored for UDP). now is a
+ * TSC value.
+ */
+enum dp_xflow_note dp_xflow_note(struct dp_xflow *t,
+		const struct dp_xflow_key *k, uint8_t tcp_flags, uint64_t now);
+
+/** Does k have a live session at TSC now? Any worker, lock-free. */
+bool dp_xflow_match(const struct dp_xflow *t, const struct dp_xflow_key *k,
+		uint64_t now);
+
+/** dp_xflow_input() past its inline gate. */
+bool dp_xflow_input_slow(struct dp_worker *w, struct dp_port *p,
+		struct rte_mbuf *m, uint8_t family, const void *l3,
+		const uint8_t *l4, uint32_t l4_len);
+
+/**
+ * Policy step 0 for a datagram addressed to the appliance on port p (l3
+ * its IPv4 / IPv6 header, l4 and l4_len what follows): TCP or UDP from
+ * the far end of a session, or an ICMP error about one, goes straight to
+ * the kernel (DP_XFLOW_HIT). SIP over UDP never does (it meets the ACL
+ * and the rate limit), and costs only this inline gate.
+ * @return true when m was taken.
+ */
+static inline bool
+dp_xflow_input(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		uint8_t family, const void *l3, const uint8_t *l4,
+		uint32_t l4_len)
+{
+	uint8_t proto = family == AF_INET ?
+		((const struct rte_ipv4_hdr *)l3)->next_proto_id :
+		((const struct rte_ipv6_hdr *)l3)->proto;
+
+	if (p->xflow == NULL || l4_len < 4 || (proto == IPPROTO_UDP &&
+	    (uint16_t)(l4[2] << 8 | l4[3]) == w->dp->sip_port))
+		return false;
+	return dp_xflow_input_slow(w, p, m, family, l3, l4, l4_len);
+}
+
+/*
+ * The kernel side of a TAP (dp_tap_kernel.c): plain ioctl, /proc and
+ * rtnetlink, no DPDK.
+ */
+
+/**
+ * Before the TAP comes up: no DAD, no router solicitations and no
+ * autoconfiguration on it (when has_ip6; the kernel must have IPv6).
+ * @return 0, or a negative errno with err naming the interface.
+ */
+int dp_tap_kernel_prepare(const char *ifname, bool has_ip6, char *err,
+		size_t errlen);
+
+/**
+ * Once it is up: its MTU, link up, the port's addresses with their
+ * prefixes, the port's gateways as default routes with the given metric,
+ * and the kernel's MAC on it read back into kmac.
+ * @return 0, or a negative errno with err naming the interface.
+ */
+int dp_tap_kernel_configure(const char *ifname, const struct dp_port *p,
+		uint32_t mtu, uint32_t metric, uint8_t kmac[6], char *err,
+		size_t errlen);
+
+/**
+ * The kernel's ephemeral port range (net.ipv4.ip_local_port_range).
+ * @return 0, or a negative errno.
+ */
+int dp_tap_kernel_ephemeral(uint16_t *lo, uint16_t *hi);
 
 /** The private area of an mbuf of the pool. */
 static inline struct dp_meta *

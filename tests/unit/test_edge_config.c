@@ -351,6 +351,70 @@ test_dp_defaults_apply(void **state)
 	assert_int_equal(mac[1], 0x5e);
 }
 
+static void
+test_exception_path_is_on_by_default_with_a_tap_per_role(void **state)
+{
+	(void)state;
+	struct edge_cfg *cfg = NULL;
+	struct cfg_err err;
+	char *path = write_cfg(DP_LINE "admin: { socket: /run/s.sock }\n"
+			"state_dir: /var/lib/x\n"
+			"domains:\n  local: [example.com]\n");
+
+	assert_int_equal(edge_cfg_load(path, &cfg, &err), 0);
+	unlink(path);
+	assert_true(cfg->dataplane.exception.enabled);
+	assert_int_equal(cfg->dataplane.exception.sessions, 4096);
+	assert_int_equal(cfg->dataplane.exception.udp_timeout_s, 180);
+	assert_int_equal(cfg->dataplane.exception.tcp_timeout_s, 7200);
+	assert_int_equal(cfg->dataplane.exception.tcp_closing_timeout_s, 10);
+	assert_string_equal(dp_cfg_tap_name(&cfg->dataplane.ports.outside,
+			DP_PORT_OUTSIDE), "sx-out");
+	assert_string_equal(dp_cfg_tap_name(&cfg->dataplane.ports.inside,
+			DP_PORT_INSIDE), "sx-in");
+	edge_cfg_free(cfg);
+}
+
+static void
+test_bad_or_shared_tap_name_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load_dp("{ device: n0, mac: \"02:00:00:00:00:01\", "
+				"ipv4: 198.51.100.1/24, tap: \"a/b\" }");
+
+	assert_non_null(strstr(m, "dataplane.ports.outside.tap"));
+	assert_non_null(strstr(m, "not an interface name"));
+	/* 16 characters: one more than the kernel takes. */
+	assert_non_null(strstr(load_dp("{ device: n0, mac: "
+			"\"02:00:00:00:00:01\", ipv4: 198.51.100.1/24, "
+			"tap: abcdefghijklmnop }"), "dataplane.ports.outside"));
+	/* The inside port's default name, taken by the outside port. */
+	assert_non_null(strstr(load_dp("{ device: n0, mac: "
+			"\"02:00:00:00:00:01\", ipv4: 198.51.100.1/24, "
+			"tap: sx-in }"), "TAP too"));
+}
+
+static void
+test_session_table_size_must_be_a_power_of_two(void **state)
+{
+	(void)state;
+	const char *m = load("dataplane:\n"
+			"  file_prefix: t\n"
+			"  exception: { sessions: 1000 }\n"
+			"  ports:\n"
+			"    outside: { device: n0, mac: \"02:00:00:00:00:01\", "
+			"ipv4: 198.51.100.1/24 }\n"
+			"    inside: { device: n1, mac: \"02:00:00:00:00:02\", "
+			"ipv4: 192.0.2.1/24 }\n"
+			"admin: { socket: /run/s.sock }\n"
+			"state_dir: /var/lib/x\n"
+			"domains:\n  local: [example.com]\n");
+
+	assert_non_null(strstr(m, ":3:"));
+	assert_non_null(strstr(m, "dataplane.exception.sessions"));
+	assert_non_null(strstr(m, "not a power of two"));
+}
+
 /* The BASE dataplane with one `acl:` rule. */
 static const char *
 load_acl(const char *rule)
@@ -578,6 +642,9 @@ main(void)
 		cmocka_unit_test(test_dp_ipv6_in_ipv4_key_is_refused),
 		cmocka_unit_test(test_dp_gateway_with_prefix_is_refused),
 		cmocka_unit_test(test_dp_defaults_apply),
+		cmocka_unit_test(test_exception_path_is_on_by_default_with_a_tap_per_role),
+		cmocka_unit_test(test_bad_or_shared_tap_name_is_refused),
+		cmocka_unit_test(test_session_table_size_must_be_a_power_of_two),
 		cmocka_unit_test(test_acl_rules_load),
 		cmocka_unit_test(test_acl_bad_cidr_is_refused),
 		cmocka_unit_test(test_acl_bad_port_range_is_refused),
