@@ -9,9 +9,6 @@
 # permitted domain until the presence engine exists); an RFC 5626
 # CRLFCRLF ping gets its CRLF pong and two pipelined requests get two
 # answers in order, on one connection.
-#
-# Needs the exception path (the dataplane's TAPs): until it is merged, TCP
-# to the appliance's addresses never reaches sipedge and this test fails.
 set -uo pipefail
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
