@@ -129,6 +129,18 @@ static const cyaml_schema_field_t dp_exception_cfg_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t dp_pat_cfg_fields[] = {
+	CYAML_FIELD_STRING_PTR("ports", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			struct dp_pat_cfg, ports, 1, 16),
+	CYAML_FIELD_UINT("udp_timeout_s", CYAML_FLAG_OPTIONAL,
+			struct dp_pat_cfg, udp_timeout_s),
+	CYAML_FIELD_UINT("tcp_timeout_s", CYAML_FLAG_OPTIONAL,
+			struct dp_pat_cfg, tcp_timeout_s),
+	CYAML_FIELD_UINT("table_size", CYAML_FLAG_OPTIONAL,
+			struct dp_pat_cfg, table_size),
+	CYAML_FIELD_END
+};
+
 const cyaml_schema_field_t dp_cfg_fields[] = {
 	CYAML_FIELD_SEQUENCE("eal_args", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			struct dp_cfg, eal_args, &dp_arg_schema, 0, 64),
@@ -154,6 +166,8 @@ const cyaml_schema_field_t dp_cfg_fields[] = {
 			fragments, dp_frag_cfg_fields),
 	CYAML_FIELD_MAPPING("exception", CYAML_FLAG_OPTIONAL, struct dp_cfg,
 			exception, dp_exception_cfg_fields),
+	CYAML_FIELD_MAPPING("pat", CYAML_FLAG_OPTIONAL, struct dp_cfg, pat,
+			dp_pat_cfg_fields),
 	CYAML_FIELD_SEQUENCE("acl", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			struct dp_cfg, acl, &dp_acl_rule_schema, 0,
 			DP_ACL_MAX_RULES),
@@ -202,8 +216,34 @@ const struct cfg_range dp_cfg_ranges[] = {
 			7200),
 	CFG_RANGE_DEFAULT("dataplane.exception.tcp_closing_timeout_s", 1, 3600,
 			10),
+	/* RFC 4787 REQ-5 asks at least 2 minutes of UDP idle; SIP's
+	 * registrations refresh within 300 s. RFC 5382: 2 h 4 min for TCP. */
+	CFG_RANGE_DEFAULT("dataplane.pat.udp_timeout_s", 1, 86400, 300),
+	CFG_RANGE_DEFAULT("dataplane.pat.tcp_timeout_s", 10, 7 * 86400, 7200),
+	CFG_RANGE_DEFAULT("dataplane.pat.table_size", 64, 1 << 20, 16384),
 	CFG_RANGE_END,
 };
+
+int
+dp_pat_range_parse(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	unsigned long a, b;
+	char *e;
+
+	if (s == NULL)
+		s = DP_PAT_PORTS_DEFAULT;
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	a = strtoul(s, &e, 10);
+	if (*e != '-' || e[1] < '0' || e[1] > '9')
+		return -EINVAL;
+	b = strtoul(e + 1, &e, 10);
+	if (*e != '\0' || a == 0 || a > b || b > 65535)
+		return -EINVAL;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
 
 int
 dp_cidr_parse(const char *s, struct dp_cidr *out)
@@ -446,6 +486,44 @@ dp_exception_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
 }
 
 static int
+dp_pat_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
+		struct cfg_err *err)
+{
+	const char *key = "dataplane.pat.ports";
+	uint32_t n = cfg->pat.table_size;
+	uint16_t lo, hi;
+
+	if (dp_pat_range_parse(cfg->pat.ports, &lo, &hi) < 0) {
+		cfg_errorf(err, doc, key, "'%s' is not a port range lo-hi "
+				"(1..65535)", cfg->pat.ports);
+		return -EINVAL;
+	}
+	/* A kernel flow and a translation must never claim one port. */
+	if (hi >= DP_PAT_EPHEMERAL_LO && lo <= DP_PAT_EPHEMERAL_HI) {
+		cfg_errorf(err, doc, key, "%u-%u overlaps the kernel's "
+				"ephemeral ports %u-%u", lo, hi,
+				DP_PAT_EPHEMERAL_LO, DP_PAT_EPHEMERAL_HI);
+		return -EINVAL;
+	}
+	if (cfg->sip_port >= lo && cfg->sip_port <= hi) {
+		cfg_errorf(err, doc, key, "%u-%u holds sip_port %u", lo, hi,
+				cfg->sip_port);
+		return -EINVAL;
+	}
+	if ((uint32_t)(hi - lo + 1) < 64u * (cfg->workers ? cfg->workers : 1)) {
+		cfg_errorf(err, doc, key, "%u-%u gives fewer than 64 ports "
+				"to each of %u workers", lo, hi, cfg->workers);
+		return -EINVAL;
+	}
+	if (n & (n - 1)) {
+		cfg_errorf(err, doc, "dataplane.pat.table_size",
+				"%u is not a power of two", n);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
 dp_port_check(const struct dp_port_cfg *p, const char *role,
 		const struct cfg_doc *doc, struct cfg_err *err)
 {
@@ -578,5 +656,7 @@ dp_cfg_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
 		rc = dp_acl_check(cfg, doc, err);
 	if (rc == 0)
 		rc = dp_exception_check(cfg, doc, err);
+	if (rc == 0)
+		rc = dp_pat_check(cfg, doc, err);
 	return rc;
 }

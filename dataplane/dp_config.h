@@ -165,6 +165,25 @@
  * probed per flow) leaves a new flow without a session: its return
  * traffic meets the ACL (counted as xflow_full).
  *
+ * PAT (DESIGN.md pipeline steps 3 and 8):
+ *   pat:
+ *     ports: "20000-29999"   # outside source ports of translations; at
+ *                            # least 64 per worker, never inside the
+ *                            # kernel's ephemeral range 32768-60999 nor
+ *                            # holding sip_port
+ *     udp_timeout_s: 300     # a UDP mapping idle this long ends (1..86400)
+ *     tcp_timeout_s: 7200    # a TCP mapping idle this long ends (10..7d)
+ *     table_size: 16384      # mappings per worker (2^n, 64..2^20)
+ * UDP and TCP that an inside node sends to a destination reached through
+ * the outside port, and that the inside port's ACL permits, leave with
+ * the outside address and a port of the range. Each worker owns an equal
+ * slice of the range (the remainder is unused) and a table of its own;
+ * a datagram reaching another worker is passed to the owner on a ring.
+ * Return traffic from the same remote address and port to a live
+ * mapping's port is translated back before the ACL (policy step 0); any
+ * other datagram to the range meets the ACL. A mapping's idle time is
+ * renewed by traffic both ways.
+ *
  * The kernel's ephemeral ports (net.ipv4.ip_local_port_range, also used
  * for IPv6; Linux's default 32768-60999) must stay outside the PAT's port
  * range (default 20000-29999), or a kernel flow and a translation could
@@ -251,6 +270,27 @@ struct dp_exception_cfg {
 	uint32_t tcp_closing_timeout_s; /**< FIN/RST, unanswered SYN; 0: 10 */
 };
 
+/** `pat:` dynamic port address translation of the inside nodes. */
+struct dp_pat_cfg {
+	char *ports;            /**< "lo-hi"; NULL: 20000-29999 */
+	uint32_t udp_timeout_s; /**< idle UDP mapping ends; 0: 300 */
+	uint32_t tcp_timeout_s; /**< idle TCP mapping ends; 0: 7200 */
+	uint32_t table_size;    /**< mappings per worker (2^n); 0: 16384 */
+};
+
+/** The PAT range when the config names none. */
+#define DP_PAT_PORTS_DEFAULT "20000-29999"
+/** Linux's default ephemeral ports, which the PAT range must avoid. */
+#define DP_PAT_EPHEMERAL_LO 32768
+/** Last of them. */
+#define DP_PAT_EPHEMERAL_HI 60999
+
+/**
+ * Parse a PAT range "lo-hi" (NULL: the default).
+ * @return 0, or -EINVAL (malformed, empty, port 0).
+ */
+int dp_pat_range_parse(const char *s, uint16_t *lo, uint16_t *hi);
+
 /** A TAP name's longest length (IFNAMSIZ less the NUL). */
 #define DP_TAP_NAME_MAX 15
 
@@ -299,6 +339,7 @@ struct dp_cfg {
 	struct dp_neigh_cfg neighbour; /**< neighbour: */
 	struct dp_frag_cfg fragments; /**< fragments: */
 	struct dp_exception_cfg exception; /**< exception: */
+	struct dp_pat_cfg pat;     /**< pat: */
 	struct dp_acl_rule_cfg *acl; /**< acl:, in order */
 	unsigned acl_count;        /**< entries in acl */
 };
