@@ -455,6 +455,7 @@ dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
 	if (dp_sip_err_register(dp, err, errlen) < 0 ||
 	    dp_workers_setup(dp, err, errlen) < 0 ||
 	    dp_frag_setup(dp, cfg, err, errlen) < 0 ||
+	    dp_pat_setup(dp, cfg, err, errlen) < 0 ||
 	    dp_tap_create(dp, cfg, err, errlen) < 0 ||
 	    dp_set_acl_cfg(dp, cfg, err, errlen) < 0)
 		goto fail;
@@ -515,6 +516,9 @@ dp_poll(struct dp *dp, unsigned wi)
 				dp_tx_ip(w, p, pkts[i], true);
 		}
 	}
+	/* What other workers passed to this worker's PAT slice, and a
+	 * bounded share of its aging. */
+	total += dp_pat_poll(w, w->now, 64);
 	if (wi == 0)
 		dp_neigh_sweep(w);
 	/* Worker 0 also carries what the kernel sends on the TAPs. */
@@ -616,6 +620,7 @@ dp_destroy(struct dp *dp)
 		if (dp->ports[r].started)
 			rte_eth_dev_stop(dp->ports[r].port_id);
 	dp_tap_destroy(dp);
+	dp_pat_teardown(dp);
 	for (unsigned i = 0; i < dp->n_workers; i++) {
 		struct rte_mbuf *m;
 

@@ -84,7 +84,16 @@
 	_(DP_DROP_TAP_FULL, "drop_tap_full", "dropped: the TAP did not take the frame") \
 	_(DP_DROP_TAP_NOT_OURS, "drop_tap_not_ours", "dropped: the kernel sent a datagram not from the port's address") \
 	_(DP_DROP_TAP_LOCAL, "drop_tap_local", "dropped: the kernel's link-local traffic (router solicitations, MLD, gratuitous ARP, multicast, broadcast)") \
-	_(DP_DROP_TAP_MALFORMED, "drop_tap_malformed", "dropped: a frame from the kernel shorter than its headers, or neither IP nor ARP")
+	_(DP_DROP_TAP_MALFORMED, "drop_tap_malformed", "dropped: a frame from the kernel shorter than its headers, or neither IP nor ARP") \
+	_(DP_PAT_OUT, "pat_out", "datagrams of inside nodes translated and sent on outside") \
+	_(DP_PAT_IN, "pat_in", "return datagrams translated back and sent on inside") \
+	_(DP_PAT_NEW, "pat_new", "PAT mappings opened") \
+	_(DP_PAT_EXPIRED, "pat_expired", "PAT mappings aged out") \
+	_(DP_PAT_HANDOFF, "pat_handoff", "datagrams passed to the worker owning their mapping") \
+	_(DP_PAT_IN_MISS, "pat_in_miss", "datagrams to the PAT range matching no live mapping (on to the ACL)") \
+	_(DP_DROP_PAT_FULL, "drop_pat_full", "dropped: no free PAT port or table slot") \
+	_(DP_DROP_PAT_RING_FULL, "drop_pat_ring_full", "dropped: the owning worker's PAT ring full") \
+	_(DP_DROP_PAT_PROTO, "drop_pat_proto", "dropped: forwarding permitted for a datagram neither UDP nor TCP, or not leaving by the outside port")
 
 /** Counter ids within a port's block. */
 enum dp_ctr { STATS_ENUM(DP_CTR_LIST) DP_CTR__COUNT };

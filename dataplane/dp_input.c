@@ -300,12 +300,20 @@ dp_ipv4(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	}
 	if (ip->time_to_live == 0)
 		return dp_drop(w, p, m, DP_DROP_IP_TTL);
-	if (!p->has_ip4 || ip->dst_addr != p->ip4)
+	/* Not ours: from the inside, the ACL may permit it to be
+	 * forwarded (PAT, dp_pat.c). */
+	bool fwd = p->role == DP_PORT_INSIDE && w->pat != NULL &&
+		   p->has_ip4 && ip->dst_addr != p->ip4;
+
+	if (!fwd && (!p->has_ip4 || ip->dst_addr != p->ip4))
 		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
 	/* Trailing Ethernet padding is not part of the datagram. */
 	rte_pktmbuf_trim(m, (uint16_t)(f->len - f->l3_off - tot));
-	/* Policy step 0: return traffic of the appliance's own flows. */
-	if (dp_xflow_input(w, p, m, AF_INET, ip, (uint8_t *)ip + ihl,
+	/* Policy step 0: return traffic of PAT mappings, then of the
+	 * appliance's own flows. */
+	if (!fwd && dp_pat_in(w, p, m, ip, (uint8_t *)ip + ihl, tot - ihl))
+		return;
+	if (!fwd && dp_xflow_input(w, p, m, AF_INET, ip, (uint8_t *)ip + ihl,
 			tot - ihl))
 		return;
 	/* dp_poll() classifies after every burst of at most DP_BURST; a
@@ -324,7 +332,8 @@ dp_ipv4(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	pk->m = m;
 	pk->l3 = ip;
 	pk->family = AF_INET;
-	pk->to_us = true;
+	pk->to_us = !fwd;
+	pk->fwd = fwd;
 	k->proto = ip->next_proto_id;
 	k->pad[0] = k->pad[1] = k->pad[2] = 0;
 	k->src = ip->src_addr;
@@ -538,6 +547,7 @@ dp_ipv6(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	pk->l3 = ip6;
 	pk->family = AF_INET6;
 	pk->to_us = to_us;
+	pk->fwd = false;
 	k->proto = ip6->proto;
 	k->pad[0] = k->pad[1] = k->pad[2] = 0;
 	memcpy(k->src, ip6->src_addr, 16);
@@ -626,7 +636,9 @@ dp_input_acl(struct dp_worker *w, struct dp_port *p)
 		}
 		stats_add(w->ctr, s->ctr, 1);
 		/* Policy step 2 onwards. */
-		if (pk->family == AF_INET)
+		if (pk->fwd)
+			dp_pat_out(w, p, pk->m);
+		else if (pk->family == AF_INET)
 			dp_ipv4_l4(w, p, pk);
 		else
 			dp_ipv6_l4(w, p, pk);

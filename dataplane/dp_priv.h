@@ -29,6 +29,7 @@ struct dp_neigh_table;
 struct dp_frag;
 struct dp_tap;
 struct dp_xflow;
+struct dp_pat;
 
 /** One port: its ethdev and the appliance's identity on it. */
 struct dp_port {
@@ -146,6 +147,7 @@ struct dp_acl_pending {
 	uint32_t l4_len;      /**< L4 bytes */
 	uint8_t family;       /**< AF_INET, AF_INET6 */
 	bool to_us;           /**< IPv6: our address (not our SN group) */
+	bool fwd;             /**< not for us: to forward (PAT) if permitted */
 	union {
 		struct dp_acl_key4 k4;
 		struct dp_acl_key6 k6;
@@ -178,6 +180,9 @@ struct dp_worker {
 	uint64_t rl_gen;               /**< dp_rl_settings.gen applied */
 	struct dp_acl_batch acl;       /**< frames waiting for the ACL */
 	struct dp_frag *frag;          /**< reassembly tables (dp_frag.c) */
+	struct dp_pat *pat;            /**< PAT slice and table (dp_pat.c) */
+	struct rte_ring *pat_ring;     /**< frames for this worker's PAT
+					*   slice from others (MP/SC) */
 } __rte_cache_aligned;
 
 /** The dataplane. */
@@ -593,5 +598,49 @@ dp_meta(struct rte_mbuf *m)
 {
 	return rte_mbuf_to_priv(m);
 }
+
+/*
+ * PAT (dp_pat.c, DESIGN.md pipeline steps 3 and 8): each worker owns a
+ * slice of the PAT port range and the mappings on it, written by it alone.
+ */
+
+/**
+ * Create every worker's PAT state from cfg->pat (zeros and NULL take the
+ * defaults) and its hand-over ring. Called by dp_create() once the
+ * workers are set up. @return 0, or a negative errno with err set.
+ */
+int dp_pat_setup(struct dp *dp, const struct dp_cfg *cfg, char *err,
+		size_t errlen);
+
+/** Free every worker's PAT state and the frames its ring holds. */
+void dp_pat_teardown(struct dp *dp);
+
+/**
+ * An IPv4 datagram from the inside port that its ACL permitted for
+ * forwarding: translated and sent out of the outside port, passed to
+ * the worker owning its mapping, or dropped and counted. Takes ownership.
+ */
+void dp_pat_out(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m);
+
+/**
+ * Policy step 0 for the PAT: an IPv4 datagram to the outside address
+ * (header checked, trimmed to its length) whose destination port is in
+ * the PAT range. A live mapping's return traffic is translated back and
+ * sent to the inside node (or passed to the owning worker).
+ * @return true when m was taken; false: on to the ACL (pat_in_miss).
+ */
+bool dp_pat_in(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		struct rte_ipv4_hdr *ip, uint8_t *l4, uint32_t l4_len);
+
+/**
+ * Process what other workers passed to w's slice, and age out up to
+ * `budget` mappings of w's table at TSC now. dp_poll() calls it once per
+ * poll; tests call it with a later now instead of sleeping.
+ * @return frames processed from the ring.
+ */
+unsigned dp_pat_poll(struct dp_worker *w, uint64_t now, unsigned budget);
+
+/** Live mappings of worker w (tests, stats). */
+unsigned dp_pat_count(const struct dp_worker *w);
 
 #endif
