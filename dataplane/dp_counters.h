@@ -93,7 +93,9 @@
 	_(DP_PAT_IN_MISS, "pat_in_miss", "datagrams to the PAT range matching no live mapping (on to the ACL)") \
 	_(DP_DROP_PAT_FULL, "drop_pat_full", "dropped: no free PAT port or table slot") \
 	_(DP_DROP_PAT_RING_FULL, "drop_pat_ring_full", "dropped: the owning worker's PAT ring full") \
-	_(DP_DROP_PAT_PROTO, "drop_pat_proto", "dropped: forwarding permitted for a datagram neither UDP nor TCP, or not leaving by the outside port")
+	_(DP_DROP_PAT_PROTO, "drop_pat_proto", "dropped: forwarding permitted for a datagram neither UDP nor TCP, or not leaving by the outside port") \
+	_(DP_PAT_ALG, "pat_alg", "SIP messages the PAT's ALG rewrote") \
+	_(DP_DROP_PAT_ALG, "drop_pat_alg", "dropped: SIP through the PAT that could not be parsed or rewritten")
 
 /** Counter ids within a port's block. */
 enum dp_ctr { STATS_ENUM(DP_CTR_LIST) DP_CTR__COUNT };

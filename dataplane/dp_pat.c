@@ -35,6 +35,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "dataplane/dp_pat.h"
 #include "dataplane/dp_priv.h"
 
 /* What identifies a flow on the inside (network byte order). */
@@ -63,6 +64,7 @@ struct dp_pat {
 	uint32_t live;             /* mappings in use */
 	uint64_t to_udp;           /* idle timeouts, TSC ticks */
 	uint64_t to_tcp;
+	char *scratch;             /* the ALG's output (DP_PAT_ALG_MAX) */
 };
 
 /* Range of the whole PAT and each worker's share, for ownership. */
@@ -109,7 +111,9 @@ dp_pat_setup(struct dp *dp, const struct dp_cfg *cfg, char *err,
 				RTE_CACHE_LINE_SIZE);
 		t->free_stk = rte_malloc("dp_pat_free", n * sizeof(uint32_t),
 				0);
-		if (t->slot == NULL || t->free_stk == NULL)
+		t->scratch = rte_malloc("dp_pat_alg", DP_PAT_ALG_MAX, 0);
+		if (t->slot == NULL || t->free_stk == NULL ||
+		    t->scratch == NULL)
 			goto nomem;
 		/* Lowest ports first: they pop off the top. */
 		for (uint32_t k = 0; k < n; k++)
@@ -154,6 +158,7 @@ dp_pat_teardown(struct dp *dp)
 		rte_hash_free(w->pat->h);
 		rte_free(w->pat->slot);
 		rte_free(w->pat->free_stk);
+		rte_free(w->pat->scratch);
 		rte_free(w->pat);
 		w->pat = NULL;
 	}
@@ -163,6 +168,34 @@ unsigned
 dp_pat_count(const struct dp_worker *w)
 {
 	return w->pat ? w->pat->live : 0;
+}
+
+/* SIP over UDP: the ALG's business (either end at sip_port). */
+static inline bool
+dp_pat_is_sip(const struct dp_worker *w, const struct dp_pat_key *k)
+{
+	return k->proto == IPPROTO_UDP &&
+	       (rte_be_to_cpu_16(k->in_port) == w->dp->sip_port ||
+		rte_be_to_cpu_16(k->r_port) == w->dp->sip_port);
+}
+
+/* Run the ALG on m; false when it was dropped (counted on p). */
+static bool
+dp_pat_alg_run(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		struct rte_ipv4_hdr *ip, bool outbound, uint32_t from_ip,
+		uint16_t from_port, uint32_t to_ip, uint16_t to_port)
+{
+	int r = dp_pat_alg(w, w->pat->scratch, DP_PAT_ALG_MAX, m, ip,
+			outbound, from_ip, from_port, to_ip, to_port);
+
+	if (r < 0) {
+		dp_count(w, p, DP_DROP_PAT_ALG, 1);
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	if (r > 0)
+		dp_count(w, p, DP_PAT_ALG, 1);
+	return true;
 }
 
 static inline uint64_t
@@ -273,6 +306,10 @@ dp_pat_out_owned(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 		return;
 	}
+	if (dp_pat_is_sip(w, k) && !dp_pat_alg_run(w, p, m, ip, true,
+			k->in_ip, rte_be_to_cpu_16(k->in_port), out->ip4,
+			(uint16_t)(t->base + idx)))
+		return;
 	ip->src_addr = out->ip4;
 	uint16_t port = rte_cpu_to_be_16((uint16_t)(t->base + idx));
 
@@ -365,6 +402,10 @@ dp_pat_in_owned(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m)
 		rte_pktmbuf_free(m);
 		return true;
 	}
+	if (dp_pat_is_sip(w, &s->key) && !dp_pat_alg_run(w, p, m, ip, false,
+			ip->dst_addr, dport, s->key.in_ip,
+			rte_be_to_cpu_16(s->key.in_port)))
+		return true;
 	ip->dst_addr = s->key.in_ip;
 	memcpy(l4 + 2, &s->key.in_port, 2);
 	dp_pat_finish(ip, l4);

@@ -5,7 +5,9 @@
  * address leaves from the outside address and a PAT port, its return
  * traffic reaches the node, anything else to that port meets the ACL,
  * and mappings age out at a later TSC passed explicitly (no sleep). Next
- * hops are seeded by ARP replies put on the ports' RX rings.
+ * hops are seeded by ARP replies put on the ports' RX rings. The SIP ALG:
+ * a SUBSCRIBE's Via and Contact leave rewritten, the 200 comes back with
+ * its Via restored, the NOTIFY to the Contact with its Request-URI.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -418,6 +420,199 @@ test_an_idle_mapping_ages_out(void **state)
 	assert_int_equal(ctr("dp_outside_drop_acl_default"), deny + 1);
 }
 
+/* payload holds text. */
+static bool
+has(const struct seen *s, const char *text)
+{
+	return memmem(s->payload, s->plen, text, strlen(text)) != NULL;
+}
+
+/* Send msg from the node's 5060 out to the remote's; s: what left. */
+static size_t
+sip_out(uint8_t *f, const char *msg, struct seen *s)
+{
+	size_t len = udp_frame(f, IN, node_ip, 5060, remote_ip, 5060, 64,
+			msg);
+
+	push(IN, f, len);
+	run();
+	len = sent(OUT, f);
+	if (len > 0)
+		parse_sent(f, len, s);
+	return len;
+}
+
+/* Send msg from the remote's 5060 to our port p; s: what reached in. */
+static size_t
+sip_in(uint8_t *f, uint16_t p, const char *msg, struct seen *s)
+{
+	size_t len = udp_frame(f, OUT, remote_ip, 5060, our_ip[OUT], p, 64,
+			msg);
+
+	push(OUT, f, len);
+	run();
+	len = sent(IN, f);
+	if (len > 0)
+		parse_sent(f, len, s);
+	return len;
+}
+
+static const char subscribe[] =
+	"SUBSCRIBE sip:bob@partner.example SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 192.0.2.11:5060;branch=z9hG4bKs1\r\n"
+	"Max-Forwards: 70\r\n"
+	"From: <sip:alice@example.com>;tag=a1\r\n"
+	"To: <sip:bob@partner.example>\r\n"
+	"Call-ID: c1@192.0.2.11\r\n"
+	"CSeq: 1 SUBSCRIBE\r\n"
+	"Contact: <sip:alice@192.0.2.11:5060>\r\n"
+	"Event: presence\r\n"
+	"Expires: 600\r\n"
+	"Content-Length: 0\r\n\r\n";
+
+static void
+test_subscribe_leaves_with_via_and_contact_rewritten(void **state)
+{
+	(void)state;
+	uint8_t f[FRAME_MAX];
+	char want[64];
+	struct seen s;
+	uint64_t alg = ctr("dp_inside_pat_alg");
+
+	assert_true(sip_out(f, subscribe, &s) > 0);
+	uint16_t p = rte_be_to_cpu_16(s.u->src_port);
+
+	snprintf(want, sizeof(want), "Via: SIP/2.0/UDP 198.51.100.1:%u;"
+			"branch=z9hG4bKs1\r\n", p);
+	assert_true(has(&s, want));
+	snprintf(want, sizeof(want), "Contact: <sip:alice@198.51.100.1:%u>"
+			"\r\n", p);
+	assert_true(has(&s, want));
+	assert_false(has(&s, "192.0.2.11:5060"));
+	/* Call-ID is an opaque token: never touched. */
+	assert_true(has(&s, "Call-ID: c1@192.0.2.11\r\n"));
+	assert_true(has(&s, "Content-Length: 0\r\n\r\n"));
+	/* "192.0.2.11:5060" twice became "198.51.100.1:2xxxx", 3 longer. */
+	assert_int_equal(s.plen, strlen(subscribe) + 6);
+	assert_int_equal(ctr("dp_inside_pat_alg"), alg + 1);
+}
+
+static void
+test_the_200_reaches_the_node_with_its_via_restored(void **state)
+{
+	(void)state;
+	uint8_t f[FRAME_MAX];
+	char msg[1024];
+	struct seen s;
+
+	assert_true(sip_out(f, subscribe, &s) > 0);
+	uint16_t p = rte_be_to_cpu_16(s.u->src_port);
+
+	snprintf(msg, sizeof(msg), "SIP/2.0 200 OK\r\n"
+			"Via: SIP/2.0/UDP 198.51.100.1:%u;branch=z9hG4bKs1;"
+			"received=198.51.100.1\r\n"
+			"From: <sip:alice@example.com>;tag=a1\r\n"
+			"To: <sip:bob@partner.example>;tag=b1\r\n"
+			"Call-ID: c1@192.0.2.11\r\n"
+			"CSeq: 1 SUBSCRIBE\r\n"
+			"Contact: <sip:bob@198.51.100.10:5060>\r\n"
+			"Expires: 600\r\n"
+			"Content-Length: 0\r\n\r\n", p);
+	assert_true(sip_in(f, p, msg, &s) > 0);
+	assert_memory_equal(&s.ip->dst_addr, node_ip, 4);
+	assert_true(has(&s, "Via: SIP/2.0/UDP 192.0.2.11:5060;"
+			"branch=z9hG4bKs1;received=198.51.100.1\r\n"));
+	assert_true(has(&s, "Contact: <sip:bob@198.51.100.10:5060>\r\n"));
+}
+
+static void
+test_a_notify_to_the_contact_reaches_the_node_with_its_ruri_restored(
+		void **state)
+{
+	(void)state;
+	uint8_t f[FRAME_MAX];
+	char msg[1024];
+	struct seen s;
+
+	assert_true(sip_out(f, subscribe, &s) > 0);
+	uint16_t p = rte_be_to_cpu_16(s.u->src_port);
+
+	snprintf(msg, sizeof(msg), "NOTIFY sip:alice@198.51.100.1:%u SIP/2.0\r\n"
+			"Via: SIP/2.0/UDP 198.51.100.10:5060;branch=z9hG4bKn1\r\n"
+			"Max-Forwards: 70\r\n"
+			"From: <sip:bob@partner.example>;tag=b1\r\n"
+			"To: <sip:alice@example.com>;tag=a1\r\n"
+			"Call-ID: c1@192.0.2.11\r\n"
+			"CSeq: 1 NOTIFY\r\n"
+			"Event: presence\r\n"
+			"Subscription-State: active;expires=600\r\n"
+			"Content-Length: 0\r\n\r\n", p);
+	assert_true(sip_in(f, p, msg, &s) > 0);
+	assert_memory_equal(&s.ip->dst_addr, node_ip, 4);
+	assert_int_equal(rte_be_to_cpu_16(s.u->dst_port), 5060);
+	assert_true(has(&s, "NOTIFY sip:alice@192.0.2.11:5060 SIP/2.0\r\n"));
+	assert_true(has(&s, "Via: SIP/2.0/UDP 198.51.100.10:5060;"
+			"branch=z9hG4bKn1\r\n"));
+}
+
+static void
+test_sdp_addresses_are_rewritten_and_content_length_follows(void **state)
+{
+	(void)state;
+	static const char sdp[] =
+		"v=0\r\n"
+		"o=alice 1 1 IN IP4 192.0.2.11\r\n"
+		"s=-\r\n"
+		"c=IN IP4 192.0.2.11\r\n"
+		"t=0 0\r\n"
+		"m=audio 40000 RTP/AVP 0\r\n";
+	static const char sdp_out[] =
+		"v=0\r\n"
+		"o=alice 1 1 IN IP4 198.51.100.1\r\n"
+		"s=-\r\n"
+		"c=IN IP4 198.51.100.1\r\n"
+		"t=0 0\r\n"
+		"m=audio 40000 RTP/AVP 0\r\n";
+	uint8_t f[FRAME_MAX];
+	char msg[2048], want[64];
+	struct seen s;
+
+	snprintf(msg, sizeof(msg), "INVITE sip:bob@partner.example SIP/2.0\r\n"
+			"Via: SIP/2.0/UDP 192.0.2.11;branch=z9hG4bKi1\r\n"
+			"Max-Forwards: 70\r\n"
+			"From: <sip:alice@example.com>;tag=a2\r\n"
+			"To: <sip:bob@partner.example>\r\n"
+			"Call-ID: c2@x\r\n"
+			"CSeq: 1 INVITE\r\n"
+			"Contact: <sip:alice@192.0.2.11>\r\n"
+			"Content-Type: application/sdp\r\n"
+			"Content-Length: %zu\r\n\r\n%s", strlen(sdp), sdp);
+	assert_true(sip_out(f, msg, &s) > 0);
+	uint16_t p = rte_be_to_cpu_16(s.u->src_port);
+
+	/* No port written means 5060, the node's: the PAT port goes in. */
+	snprintf(want, sizeof(want), "Contact: <sip:alice@198.51.100.1:%u>",
+			p);
+	assert_true(has(&s, want));
+	snprintf(want, sizeof(want), "Content-Length: %zu\r\n\r\n",
+			strlen(sdp_out));
+	assert_true(has(&s, want));
+	assert_int_equal(memcmp(s.payload + s.plen - strlen(sdp_out),
+			sdp_out, strlen(sdp_out)), 0);
+}
+
+static void
+test_unparsable_sip_through_the_pat_is_dropped(void **state)
+{
+	(void)state;
+	uint8_t f[FRAME_MAX];
+	struct seen s;
+	uint64_t drop = ctr("dp_inside_drop_pat_alg");
+
+	assert_int_equal(sip_out(f, "NOT SIP AT ALL\r\n\r\n", &s), 0);
+	assert_int_equal(ctr("dp_inside_drop_pat_alg"), drop + 1);
+}
+
 int
 main(void)
 {
@@ -432,6 +627,16 @@ main(void)
 			test_forwarding_the_acl_does_not_permit_is_denied),
 		cmocka_unit_test(test_ttl_of_one_is_not_forwarded),
 		cmocka_unit_test(test_an_idle_mapping_ages_out),
+		cmocka_unit_test(
+			test_subscribe_leaves_with_via_and_contact_rewritten),
+		cmocka_unit_test(
+			test_the_200_reaches_the_node_with_its_via_restored),
+		cmocka_unit_test(
+			test_a_notify_to_the_contact_reaches_the_node_with_its_ruri_restored),
+		cmocka_unit_test(
+			test_sdp_addresses_are_rewritten_and_content_length_follows),
+		cmocka_unit_test(
+			test_unparsable_sip_through_the_pat_is_dropped),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
