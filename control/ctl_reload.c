@@ -84,6 +84,11 @@ ctl_reload_restart_keys(const struct edge_cfg *old, const struct edge_cfg *new,
 						sizeof(a->fragments)) == 0 },
 		{ "dataplane.exception", memcmp(&a->exception, &b->exception,
 						sizeof(a->exception)) == 0 },
+		/* The workers' PAT tables are sized and sliced at start. */
+		{ "dataplane.pat", ctl_str_eq(a->pat.ports, b->pat.ports) &&
+			a->pat.udp_timeout_s == b->pat.udp_timeout_s &&
+			a->pat.tcp_timeout_s == b->pat.tcp_timeout_s &&
+			a->pat.table_size == b->pat.table_size },
 	};
 	unsigned n = 0;
 	size_t off = 0;

@@ -182,7 +182,17 @@
  * Return traffic from the same remote address and port to a live
  * mapping's port is translated back before the ACL (policy step 0); any
  * other datagram to the range meets the ACL. A mapping's idle time is
- * renewed by traffic both ways.
+ * renewed by traffic both ways. The inside port's ACL judges the
+ * datagrams to forward as it judges those to the appliance (their
+ * destination is the foreign address); not permitted: drop_acl_default.
+ * A datagram to forward that is neither UDP nor TCP, or whose destination
+ * is not reached through the outside port, is dropped (drop_pat_proto).
+ * IPv6 is not forwarded (drop_ip_not_ours). SIP over UDP (either end at
+ * sip_port) goes through the ALG: outbound the top Via, Contact and
+ * Record-Route (and SDP c=/o= addresses) carrying the node's address and
+ * port are given the outside address and PAT port; inbound a response's
+ * top Via and a request's Request-URI are restored. Unparsable SIP is
+ * dropped (drop_pat_alg). Media (RTP) is not translated. Restart only.
  *
  * The kernel's ephemeral ports (net.ipv4.ip_local_port_range, also used
  * for IPv6; Linux's default 32768-60999) must stay outside the PAT's port

@@ -39,7 +39,7 @@
 	_(DP_DROP_IP_TRUNCATED, "drop_ip_truncated", "dropped: frame shorter than its IP length") \
 	_(DP_DROP_IP_TTL, "drop_ip_ttl", "dropped: TTL or hop limit exhausted") \
 	_(DP_DROP_FRAG_MALFORMED, "drop_frag_malformed", "dropped: IP fragment with no data, or not the last and not a multiple of 8 bytes") \
-	_(DP_DROP_IP_NOT_OURS, "drop_ip_not_ours", "dropped: not for the appliance (forwarding not built)") \
+	_(DP_DROP_IP_NOT_OURS, "drop_ip_not_ours", "dropped: not for the appliance and not to be forwarded (only IPv4 from the inside is, PAT)") \
 	_(DP_DROP_IP_PROTO, "drop_ip_proto", "dropped: IP protocol not handled") \
 	_(DP_DROP_TCP_HEADER, "drop_tcp_header", "dropped: TCP shorter than its header") \
 	_(DP_DROP_ACL_DEFAULT, "drop_acl_default", "dropped: no ACL rule matched (default deny)") \
