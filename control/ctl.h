@@ -33,4 +33,11 @@ int ctl_stats(int argc, char **argv);
  */
 int ctl_call(int argc, char **argv);
 
+/**
+ * `sipedgectl reload`: the daemon re-reads its config file and applies
+ * its tables (control/ctl_reload.h says which parts).
+ * @return 0 applied, 1 refused (the reason printed), 2 no daemon.
+ */
+int ctl_reload(int argc, char **argv);
+
 #endif

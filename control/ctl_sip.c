@@ -42,12 +42,29 @@ ctl_sip_can_answer(const struct sip_msg *m)
 	       m->method != SIP_METHOD_ACK;
 }
 
+bool
+ctl_sip_is_answerable(const struct sip_msg *m)
+{
+	const uint64_t once = SIP_HDR_BIT(SIP_HDR_FROM) |
+			      SIP_HDR_BIT(SIP_HDR_TO) |
+			      SIP_HDR_BIT(SIP_HDR_CALL_ID) |
+			      SIP_HDR_BIT(SIP_HDR_CSEQ);
+
+	return ctl_sip_can_answer(m) && (m->dup & once) == 0;
+}
+
 enum ctl_sip_in
 ctl_sip_classify(const char *data, uint32_t len,
 		const struct sip_limits *lim, struct sip_msg *m)
 {
 	if (sip_msg_parse(m, data, data + len, 0, lim) <= 0)
 		return CTL_SIP_IN_DROP;
+	return ctl_sip_classify_parsed(m);
+}
+
+enum ctl_sip_in
+ctl_sip_classify_parsed(struct sip_msg *m)
+{
 	if (sip_msg_validate(m) == 0)
 		return m->kind == SIP_MSG_RESPONSE ? CTL_SIP_IN_RESPONSE :
 						     CTL_SIP_IN_REQUEST;
@@ -66,6 +83,15 @@ ctl_sip_reject(const struct sip_msg *m, char *out, uint32_t cap)
 	sip_msg_err_describe(m, why, sizeof(why));
 	n = sip_build_response(m, 400, sstr_cstr(why), SSTR_LIT(CTL_SIP_TAG),
 			SSTR_NULL, SSTR_NULL, SSTR_NULL, 0, out, cap);
+	return n > 0 ? n : 0;
+}
+
+int
+ctl_sip_reject_too_big(const struct sip_msg *m, char *out, uint32_t cap)
+{
+	int n = sip_build_response(m, 513, SSTR_NULL, SSTR_LIT(CTL_SIP_TAG),
+			SSTR_NULL, SSTR_NULL, SSTR_NULL, 0, out, cap);
+
 	return n > 0 ? n : 0;
 }
 

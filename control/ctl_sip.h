@@ -26,6 +26,7 @@
 #ifndef SIPEDGE_CTL_SIP_H
 #define SIPEDGE_CTL_SIP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "control/txn/txn_types.h"
@@ -40,7 +41,8 @@
 	_(CTL_SIP_REPLIED_400, "replied_400", "malformed requests answered 400 (statelessly)") \
 	_(CTL_SIP_REPLIED_483, "replied_483", "requests with Max-Forwards 0 answered 483") \
 	_(CTL_SIP_DROP_MALFORMED, "drop_malformed", "dropped: malformed, no response possible") \
-	_(CTL_SIP_RESPOND_FAILED, "respond_failed", "answers the transaction layer refused (500 tried instead)")
+	_(CTL_SIP_RESPOND_FAILED, "respond_failed", "answers the transaction layer refused (500 tried instead)") \
+	_(CTL_SIP_REPLIED_513, "replied_513", "messages over sip.max_message_size on a stream answered 513")
 
 /** Counter ids, relative to the "ctl_sip" block. */
 enum ctl_sip_ctr { STATS_ENUM(CTL_SIP_CTR_LIST) CTL_SIP_CTR__COUNT };
@@ -72,6 +74,30 @@ const char *ctl_sip_in_str(enum ctl_sip_in in);
  */
 enum ctl_sip_in ctl_sip_classify(const char *data, uint32_t len,
 		const struct sip_limits *lim, struct sip_msg *m);
+
+/**
+ * ctl_sip_classify() for a message already parsed in full (a stream's
+ * framing parses each message: control/tcp): the checks alone.
+ *
+ * @param m  the parsed message; sip_msg_validate() runs on it.
+ * @return where the message goes.
+ */
+enum ctl_sip_in ctl_sip_classify_parsed(struct sip_msg *m);
+
+/**
+ * Whether a request whose parse or validation failed still names enough
+ * to be answered (RFC 3261 §8.2.6.2): Via, From, To, Call-ID and CSeq
+ * present, none of the last four twice, and not an ACK.
+ */
+bool ctl_sip_is_answerable(const struct sip_msg *m);
+
+/**
+ * Build the stateless 513 (RFC 3261 §21.5.14) for a message over the size
+ * limit whose head was read (ctl_sip_is_answerable() true).
+ *
+ * @return its length, or 0 when it does not fit.
+ */
+int ctl_sip_reject_too_big(const struct sip_msg *m, char *out, uint32_t cap);
 
 /**
  * Build the stateless 400 for a message ctl_sip_classify() found

@@ -30,6 +30,8 @@ static const cyaml_schema_field_t edge_cfg_fields[] = {
 	CYAML_FIELD_SEQUENCE("users", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			struct edge_cfg, users, &policy_user_cfg_schema, 0,
 			CYAML_UNLIMITED),
+	CYAML_FIELD_MAPPING("tcp", CYAML_FLAG_OPTIONAL, struct edge_cfg, tcp,
+			ctl_tcp_cfg_fields),
 	CYAML_FIELD_END
 };
 
@@ -43,6 +45,7 @@ static const struct cfg_range *const edge_cfg_ranges[] = {
 	sip_cfg_ranges,
 	dp_cfg_ranges,
 	pres_limits_cfg_ranges,
+	ctl_tcp_cfg_ranges,
 	NULL,
 };
 
@@ -70,6 +73,9 @@ edge_cfg_check(const struct edge_cfg *cfg, const struct cfg_doc *doc,
 		return -EINVAL;
 	}
 	rc = dp_cfg_check(&cfg->dataplane, doc, err);
+	if (rc < 0)
+		return rc;
+	rc = ctl_tcp_cfg_check(&cfg->tcp, &cfg->dataplane, doc, err);
 	if (rc < 0)
 		return rc;
 	return policy_cfg_check(&cfg->domains, cfg->users, cfg->users_count,

@@ -14,6 +14,7 @@
 #include "platform/log/log_config.h"
 #include "platform/sip/sip_config.h"
 #include "control/policy_config.h"
+#include "control/tcp/ctl_tcp_config.h"
 #include "dataplane/dp_config.h"
 
 /** `admin:` section. */
@@ -32,6 +33,7 @@ struct edge_cfg {
 	struct pres_limits_cfg presence; /**< presence: */
 	struct policy_user_cfg *users;   /**< users: */
 	unsigned users_count;            /**< entries in users */
+	struct ctl_tcp_cfg tcp;          /**< tcp: */
 };
 
 /** The embedded default config (control/default.yaml). */

@@ -6,7 +6,11 @@
  * workers hand over for the appliance itself goes through the transaction
  * layer (control/txn: retransmissions absorbed, responses and ACKs
  * matched) to the TU of ctl_sip (OPTIONS 200, other requests 501 until
- * their services exist). The admin socket serves `sipedgectl stats`.
+ * their services exist). SIP over TCP arrives on kernel sockets (the
+ * exception path: the dataplane's TAPs hold the appliance's addresses)
+ * and takes the same way, with the domain permit applied here to what
+ * comes from outside; ctl_srv is that wiring. The admin socket serves
+ * `sipedgectl stats`.
  * SIGTERM or SIGINT stop it cleanly.
  *
  * usage: sipedge [--config FILE] [--check-config] [-- EAL-ARGS...]
@@ -25,10 +29,10 @@
 
 #include "control/admin/admin.h"
 #include "control/admin/loop.h"
-#include "control/ctl_sip.h"
+#include "control/ctl_reload.h"
+#include "control/ctl_srv.h"
 #include "control/edge_config.h"
-#include "control/txn/txn.h"
-#include "platform/sip/sip.h"
+#include "control/tcp/ctl_tcp.h"
 #include "platform/stats/stats.h"
 #if SIPEDGE_HAVE_DATAPLANE
 #include "dataplane/dp.h"
@@ -57,9 +61,6 @@ usage(FILE *out)
 }
 
 #if SIPEDGE_HAVE_DATAPLANE
-static const char *const ctl_sip_names[] = { STATS_NAMES(CTL_SIP_CTR_LIST) };
-static const char *const ctl_sip_helps[] = { STATS_HELPS(CTL_SIP_CTR_LIST) };
-
 /*
  * The UDP transport keeps the dataplane's way back in the transaction's
  * own struct txn_transport (route: the port and next hop; local: our
@@ -73,13 +74,11 @@ _Static_assert(sizeof(struct dp_route) <=
 /* The control thread's state. */
 struct sipedge_ctl {
 	struct dp *dp;             /**< the dataplane */
-	struct txn_layer *txn;     /**< the transaction layer */
-	struct ctl_sip_tu tu;      /**< the TU (ctl_sip) and its counters */
-	struct sip_limits lim;     /**< parser limits */
-	struct sip_msg *scratch;   /**< parse scratch */
-	uint64_t *ctr;             /**< the control thread's stats shard */
-	int base;                  /**< ctl_sip counters' first id */
-	char out[65536];           /**< stateless 400 buffer */
+	struct ctl_srv *srv;       /**< transactions, TU, TCP (ctl_srv.h) */
+	const char *cfg_path;      /**< the config file; NULL: embedded */
+	const struct edge_cfg *cfg; /**< the config in force */
+	struct edge_cfg *owned;    /**< cfg when a reload loaded it */
+	uint64_t reloads;          /**< reloads applied */
 };
 
 /* The transaction layer's transport for SIP over UDP: the dataplane. */
@@ -98,40 +97,6 @@ sipedge_udp_send(void *ctx, const struct netaddr *to,
 	return dp_send_udp(c->dp, &route, &tp->local, to, buf, len);
 }
 
-/* One message the workers handed over: to the transaction layer, or a
- * stateless 400, or counted and dropped. */
-static void
-sipedge_input(struct sipedge_ctl *c, const struct dp_msg *msg)
-{
-	struct txn_transport tp = {
-		.proto = TXN_TP_UDP,
-		.local = msg->dst,
-	};
-	int len;
-
-	memcpy(tp.route, &msg->route, sizeof(msg->route));
-	switch (ctl_sip_classify(msg->data, msg->len, &c->lim, c->scratch)) {
-	case CTL_SIP_IN_REQUEST:
-		/* Each outcome is counted by the layer (txn_*). */
-		(void)txn_input_request(c->txn, c->scratch, &msg->src, &tp);
-		break;
-	case CTL_SIP_IN_RESPONSE:
-		(void)txn_input_response(c->txn, c->scratch, &msg->src);
-		break;
-	case CTL_SIP_IN_BAD_REQUEST:
-		stats_inc(c->ctr, (unsigned)c->base + CTL_SIP_REPLIED_400);
-		/* RFC 3261 §18.2.2: to the source address and port. */
-		len = ctl_sip_reject(c->scratch, c->out, sizeof(c->out));
-		if (len > 0)
-			(void)sipedge_udp_send(c, &msg->src, &tp, c->out,
-					(uint32_t)len);
-		break;
-	case CTL_SIP_IN_DROP:
-		stats_inc(c->ctr, (unsigned)c->base + CTL_SIP_DROP_MALFORMED);
-		break;
-	}
-}
-
 /*
  * Poll function of the loop: take what the workers handed over. Reports
  * more work while a full burst came, so the loop does not sleep under load.
@@ -146,43 +111,157 @@ sipedge_serve(struct loop *loop, void *arg)
 
 	(void)loop;
 	for (unsigned i = 0; i < n; i++) {
-		sipedge_input(c, &msgs[i]);
+		struct txn_transport tp = {
+			.proto = TXN_TP_UDP,
+			.local = msgs[i].dst,
+		};
+
+		memcpy(tp.route, &msgs[i].route, sizeof(msgs[i].route));
+		ctl_srv_input_udp(c->srv, msgs[i].data, msgs[i].len,
+				&msgs[i].src, &tp);
 		/* The layer copied what it keeps: the mbuf can go. */
 		dp_msg_release(c->dp, &msgs[i]);
 	}
 	return n == SIPEDGE_BURST ? LOOP_POLL_MORE : LOOP_POLL_IDLE;
 }
 
-/* The transaction layer on the loop's wheel, counting on the control
- * thread's shard (after the workers' ones). */
-static struct txn_layer *
-sipedge_txn_create(struct sipedge_ctl *c, struct loop *loop,
-		struct stats_reg *reg)
+/*
+ * Transactions, TU and TCP on the loop, counting on the control thread's
+ * shard (after the workers' ones); UDP goes out through the dataplane.
+ */
+static struct ctl_srv *
+sipedge_srv_create(struct sipedge_ctl *c, const struct edge_cfg *cfg,
+		struct loop *loop, struct stats_reg *reg, char *err,
+		size_t errlen)
 {
-	struct txn_layer_conf conf = {
-		.wheel = loop_timers(loop),
-		.send = sipedge_udp_send,
-		.send_ctx = c,
-		.on_request = ctl_sip_on_request,
-		.tu_ctx = &c->tu,
+	struct ctl_srv_conf conf = {
+		.loop = loop,
 		.stats = reg,
 		.stats_shard = dp_workers(c->dp),
+		.udp_send = sipedge_udp_send,
+		.udp_ctx = c,
 	};
+	struct ctl_srv_cfg_store st;
 
-	c->tu = (struct ctl_sip_tu){ .ctr = c->ctr, .base = (unsigned)c->base };
-	return txn_layer_create(&conf);
+	if (ctl_srv_conf_from_cfg(cfg, &conf, &st) < 0) {
+		snprintf(err, errlen, "bad tcp listen address");
+		return NULL;
+	}
+	return ctl_srv_create(&conf, err, errlen);
 }
 
-/* SIGTERM / SIGINT arrive on a signalfd: the loop stops cleanly. */
+/* Where SIP over TCP is served, for the operator. */
+static void
+sipedge_log_listeners(const struct ctl_tcp *tcp)
+{
+	for (unsigned i = 0; i < ctl_tcp_listener_count(tcp); i++) {
+		struct ctl_tcp_listener l;
+		char addr[64];
+
+		if (ctl_tcp_listener_get(tcp, i, &l) < 0)
+			continue;
+		netaddr_fmt(&l.addr, addr, sizeof(addr));
+		fprintf(stderr, "sipedge: SIP over TCP on %s (%s)\n", addr,
+				ctl_tcp_zone_str(l.zone));
+	}
+}
+
+static int sipedge_domains(struct dp *dp,
+		const struct policy_domains_cfg *d);
+
+/*
+ * Reload (ctl_reload.h): re-read and check the config, refuse it whole
+ * when a restart-only key changed, else publish the new tables (the
+ * dataplane's as RCU snapshots: no frame is dropped or stalled) and keep
+ * the new config. The ACL goes first: it is the one part that can be
+ * refused while building (rte_acl), and nothing has changed yet then.
+ * @return 0 applied, -1 refused; msg says what happened.
+ */
+static int
+sipedge_reload(struct sipedge_ctl *c, char *msg, size_t len)
+{
+	const char *name = c->cfg_path ? c->cfg_path : "<embedded>";
+	struct edge_cfg *ncfg;
+	struct cfg_err cerr;
+	char keys[256], why[512];
+
+	if (edge_cfg_load(c->cfg_path, &ncfg, &cerr) < 0) {
+		cfg_err_format(&cerr, why, sizeof(why));
+		snprintf(msg, len, "reload refused, nothing changed: %s", why);
+		return -1;
+	}
+	if (ctl_reload_restart_keys(c->cfg, ncfg, keys, sizeof(keys))) {
+		snprintf(msg, len, "reload refused, nothing changed: %s: "
+				"changing %s needs a restart", name, keys);
+		edge_cfg_free(ncfg);
+		return -1;
+	}
+	if (dp_set_acl_cfg(c->dp, &ncfg->dataplane, why, sizeof(why)) < 0) {
+		snprintf(msg, len, "reload refused, nothing changed: %s: %s",
+				name, why);
+		edge_cfg_free(ncfg);
+		return -1;
+	}
+	if (dp_set_rate_limit(c->dp,
+			ncfg->dataplane.rate_limit.requests_per_second,
+			ncfg->dataplane.rate_limit.burst) < 0 ||
+	    sipedge_domains(c->dp, &ncfg->domains) < 0 ||
+	    ctl_srv_set_domains(c->srv, &ncfg->domains) < 0) {
+		/* Out of memory half-way: the old config stays the
+		 * reference; the tables already published are the new
+		 * ones. Say so plainly. */
+		snprintf(msg, len, "reload failed half-way (out of memory): "
+				"the ACL is new, other tables may be old; "
+				"reload again");
+		edge_cfg_free(ncfg);
+		return -1;
+	}
+	log_cfg_apply(&ncfg->log);
+	edge_cfg_free(c->owned);
+	c->owned = ncfg;
+	c->cfg = ncfg;
+	c->reloads++;
+	snprintf(msg, len, "reloaded %s (reload %llu): acl, rate limit, "
+			"domains, log, presence and users applied", name,
+			(unsigned long long)c->reloads);
+	return 0;
+}
+
+/* `reload`: the admin socket's way to sipedge_reload(). */
+static int
+sipedge_reload_cmd(struct admin_reply *reply, unsigned argc,
+		const char *const argv[], void *arg)
+{
+	char msg[1024];
+	int rc;
+
+	(void)argv;
+	if (argc != 1) {
+		return admin_reply_error(reply, -EINVAL, "usage: reload");
+	}
+	rc = sipedge_reload(arg, msg, sizeof(msg));
+	fprintf(stderr, "sipedge: %s\n", msg);
+	if (rc < 0)
+		return admin_reply_error(reply, -EINVAL, "%s", msg);
+	return admin_reply_printf(reply, "%s\n", msg);
+}
+
+/* SIGTERM / SIGINT stop the loop cleanly; SIGHUP reloads. */
 static void
 sipedge_on_signal(struct loop *loop, int fd, uint32_t revents, void *arg)
 {
 	struct signalfd_siginfo si;
+	char msg[1024];
 
 	(void)revents;
-	(void)arg;
-	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		loop_stop(loop);
+	if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return;
+	if (si.ssi_signo == SIGHUP) {
+		(void)sipedge_reload(arg, msg, sizeof(msg));
+		fprintf(stderr, "sipedge: SIGHUP: %s\n", msg);
+		return;
+	}
+	loop_stop(loop);
 }
 
 /* At exit, the counters that moved: what a run did, in its log. */
@@ -197,7 +276,7 @@ sipedge_log_counter(const struct stats_info *info, void *arg)
 }
 
 static int
-sipedge_signals(struct loop *loop)
+sipedge_signals(struct loop *loop, struct sipedge_ctl *c)
 {
 	sigset_t set;
 	int fd;
@@ -205,13 +284,14 @@ sipedge_signals(struct loop *loop)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	/* Blocked before the workers start, so that they inherit the mask
 	 * and the signals reach the signalfd. */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	return loop_fd_add(loop, fd, EPOLLIN, sipedge_on_signal, NULL) < 0 ?
+	return loop_fd_add(loop, fd, EPOLLIN, sipedge_on_signal, c) < 0 ?
 		       -EINVAL : fd;
 }
 
@@ -235,8 +315,8 @@ sipedge_domains(struct dp *dp, const struct policy_domains_cfg *d)
 }
 
 static int
-sipedge_run(const struct edge_cfg *cfg, const char *argv0, char **extra,
-		unsigned n_extra)
+sipedge_run(const struct edge_cfg *cfg, const char *cfg_path,
+		const char *argv0, char **extra, unsigned n_extra)
 {
 	unsigned nw = cfg->dataplane.workers;
 	char names[DP_CFG_MAX_WORKERS + 1][SIPEDGE_SHARD_NAME];
@@ -248,14 +328,10 @@ sipedge_run(const struct edge_cfg *cfg, const char *argv0, char **extra,
 	char err[512];
 	int rc = 1, sfd = -1;
 
-	if (c == NULL || reg == NULL || loop == NULL ||
-	    (c->scratch = malloc(sizeof(*c->scratch))) == NULL) {
+	if (c == NULL || reg == NULL || loop == NULL) {
 		fprintf(stderr, "sipedge: out of memory\n");
 		goto out;
 	}
-	sip_cfg_limits(&cfg->sip, &c->lim);
-	c->base = stats_block_register(reg, "ctl_sip", ctl_sip_names,
-			ctl_sip_helps, CTL_SIP_CTR__COUNT, STATS_KIND_COUNTER);
 	for (unsigned i = 0; i <= nw; i++) {
 		snprintf(names[i], sizeof(names[i]), i < nw ? "worker%u" :
 				"ctl0", i);
@@ -275,31 +351,36 @@ sipedge_run(const struct edge_cfg *cfg, const char *argv0, char **extra,
 		goto out;
 	}
 	rc = 1;
-	if ((sfd = sipedge_signals(loop)) < 0) {
+	c->cfg_path = cfg_path;
+	c->cfg = cfg;
+	if ((sfd = sipedge_signals(loop, c)) < 0) {
 		fprintf(stderr, "sipedge: signalfd: %s\n", strerror(-sfd));
 		goto out;
 	}
 	c->dp = dp_create(&cfg->dataplane, argv0, extra, n_extra, reg, err,
 			sizeof(err));
-	if (c->dp == NULL || c->base < 0) {
+	if (c->dp == NULL) {
 		fprintf(stderr, "sipedge: dataplane: %s\n", err);
 		goto out;
 	}
-	c->ctr = stats_shard(reg, dp_workers(c->dp));
-	if ((c->txn = sipedge_txn_create(c, loop, reg)) == NULL) {
-		fprintf(stderr, "sipedge: transaction layer: %s\n",
-				strerror(errno));
+	c->srv = sipedge_srv_create(c, cfg, loop, reg, err, sizeof(err));
+	if (c->srv == NULL) {
+		fprintf(stderr, "sipedge: %s\n", err);
 		goto out;
 	}
 	if (sipedge_domains(c->dp, &cfg->domains) < 0) {
 		fprintf(stderr, "sipedge: cannot set the domain tables\n");
 		goto out;
 	}
-	if (loop_poll_add(loop, sipedge_serve, c) < 0 ||
+	if (admin_cmd_register(admin, "reload", sipedge_reload_cmd, c,
+			"reload   re-read the config file and apply its "
+			"tables (ACL, rate limit, domains, log, users)") < 0 ||
+	    loop_poll_add(loop, sipedge_serve, c) < 0 ||
 	    dp_start(c->dp) < 0) {
 		fprintf(stderr, "sipedge: cannot start the workers\n");
 		goto out;
 	}
+	sipedge_log_listeners(ctl_srv_tcp(c->srv));
 	fprintf(stderr, "sipedge: running: %u worker(s), admin socket %s; "
 			"SIGTERM stops\n", dp_workers(c->dp),
 			cfg->admin.socket);
@@ -311,7 +392,7 @@ sipedge_run(const struct edge_cfg *cfg, const char *argv0, char **extra,
 out:
 	/* Before the loop: its wheel holds the transactions' timers. */
 	if (c)
-		txn_layer_destroy(c->txn);
+		ctl_srv_destroy(c->srv);
 	if (c && c->dp)
 		dp_destroy(c->dp);
 	admin_srv_destroy(admin);
@@ -322,7 +403,7 @@ out:
 	loop_destroy(loop);
 	stats_reg_destroy(reg);
 	if (c)
-		free(c->scratch);
+		edge_cfg_free(c->owned);
 	free(c);
 	return rc;
 }
@@ -382,7 +463,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 #if SIPEDGE_HAVE_DATAPLANE
-	int rc = sipedge_run(cfg, argv[0], argv + optind,
+	int rc = sipedge_run(cfg, path, argv[0], argv + optind,
 			(unsigned)(argc - optind));
 
 	edge_cfg_free(cfg);

@@ -19,6 +19,9 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "lint", ctl_lint,
 	  "lint [--json] FILE...   judge SIP messages as UDP datagrams" },
 	{ "stats", ctl_stats, "stats [PREFIX] [--json] [--per-shard]   counters" },
+	{ "reload", ctl_reload, "reload   re-read the daemon's config and apply "
+	  "its tables; exit 0 applied, 1 refused (restart-only keys "
+	  "changed, or an invalid file: nothing changes)" },
 	{ "call", ctl_call, "call COMMAND [ARG...]   raw admin socket request" },
 };
 

@@ -151,6 +151,8 @@ dp_port_identity(struct dp_port *p, const struct dp_port_cfg *pc, char *err,
 		snprintf(err, errlen, "bad MAC %s", pc->mac);
 		return -EINVAL;
 	}
+	/* Configs built in code may leave it 0. */
+	p->mtu = (uint16_t)(pc->mtu ? pc->mtu : DP_MTU_DEFAULT);
 	if (pc->ipv4 && dp_cidr_parse(pc->ipv4, &c) == 0) {
 		memcpy(&p->ip4, c.ip, 4);
 		p->prefix4 = c.prefix;
@@ -212,6 +214,19 @@ dp_port_setup(struct dp *dp, struct dp_port *p, const struct dp_port_cfg *pc,
 			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP);
 	}
 	rc = rte_eth_dev_configure(p->port_id, q, q, &conf);
+	/* A jumbo MTU needs the device to send such frames; PMDs without
+	 * an MTU of their own (net_ring) send anything. */
+	if (rc == 0 && p->mtu > DP_MTU_DEFAULT) {
+		rc = rte_eth_dev_set_mtu(p->port_id, p->mtu);
+		if (rc == -ENOTSUP)
+			rc = 0;
+		if (rc < 0) {
+			snprintf(err, errlen, "%s: the device refuses MTU %u: "
+					"%s", pc->device, p->mtu,
+					rte_strerror(-rc));
+			return rc;
+		}
+	}
 	if (rc == 0)
 		rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nrx, &ntx);
 	for (uint16_t i = 0; rc == 0 && i < q; i++) {
@@ -306,8 +321,8 @@ dp_workers_setup(struct dp *dp, char *err, size_t errlen)
 }
 
 /* The config's `acl:` (checked by dp_cfg_check(); parsed again here). */
-static int
-dp_acl_from_cfg(struct dp *dp, const struct dp_cfg *cfg, char *err,
+int
+dp_set_acl_cfg(struct dp *dp, const struct dp_cfg *cfg, char *err,
 		size_t errlen)
 {
 	struct dp_acl_rule *rules = calloc(cfg->acl_count + 1,
@@ -439,8 +454,9 @@ dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
 	}
 	if (dp_sip_err_register(dp, err, errlen) < 0 ||
 	    dp_workers_setup(dp, err, errlen) < 0 ||
+	    dp_frag_setup(dp, cfg, err, errlen) < 0 ||
 	    dp_tap_create(dp, cfg, err, errlen) < 0 ||
-	    dp_acl_from_cfg(dp, cfg, err, errlen) < 0)
+	    dp_set_acl_cfg(dp, cfg, err, errlen) < 0)
 		goto fail;
 	return dp;
 fail:
@@ -456,6 +472,10 @@ dp_poll(struct dp *dp, unsigned wi)
 	unsigned total = 0;
 
 	w->now = rte_rdtsc();
+	dp_rl_refresh(w);
+	/* With the burst's own timestamp: its fragments meet no stale
+	 * datagram (dp_frag.c). */
+	dp_frag_expire(w, w->now);
 	for (unsigned r = 0; r < DP_PORT__COUNT; r++) {
 		struct dp_port *p = &dp->ports[r];
 		uint16_t n = rte_eth_rx_burst(p->port_id, (uint16_t)w->id, pkts,
@@ -521,7 +541,10 @@ dp_idle(struct dp_worker *w)
 	}
 	struct timespec ts = { 0, DP_IDLE_SLEEP_NS };
 
+	/* Asleep, a worker holds no snapshot: a reload need not wait. */
+	rcu_thread_offline();
 	nanosleep(&ts, NULL);
+	rcu_thread_online();
 }
 
 static int
@@ -529,13 +552,30 @@ dp_worker_main(void *arg)
 {
 	struct dp_worker *w = arg;
 
+	rcu_register_thread();
 	while (!atomic_load_explicit(&w->dp->stop, memory_order_relaxed)) {
 		if (dp_poll(w->dp, w->id))
 			w->idle = 0;
 		else
 			dp_idle(w);
+		/* Nothing read from a snapshot survives this point. */
+		rcu_quiescent_state();
 	}
+	rcu_unregister_thread();
 	return 0;
+}
+
+void
+dp_snapshot_swap(void **slot, void *snap, void (*free_fn)(void *))
+{
+	void *old = rcu_xchg_pointer(slot, snap);
+
+	/* Workers that read old finish their burst and pass a quiescent
+	 * state; with none registered (tests polling on their own thread,
+	 * the workers not started) this returns at once. */
+	synchronize_rcu();
+	if (old != NULL)
+		free_fn(old);
 }
 
 int
@@ -597,10 +637,12 @@ dp_destroy(struct dp *dp)
 			rte_pktmbuf_free(m);
 		rte_ring_free(dp->ctl_tx);
 	}
+	dp_frag_teardown(dp);
 	for (unsigned r = 0; r < DP_PORT__COUNT; r++)
 		dp_neigh_free(&dp->ports[r]);
 	dp_domains_free(dp->domains);
 	dp_acl_free(dp->acl);
+	rte_free(dp->rl_set);
 	rte_mempool_free(dp->pool);
 	rte_free(dp);
 }

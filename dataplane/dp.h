@@ -87,17 +87,19 @@ struct dp_domain {
  * from the outside port must come from a permitted domain (identity from
  * P-Asserted-Identity, else Remote-Party-ID, else From) and, unless it
  * carries a To-tag, address a local domain or one of the appliance's
- * addresses; otherwise the worker answers 403 itself. Call before
- * dp_start() (the tables are copied; reloads arrive with RCU snapshots).
- * @return 0, -EBUSY once the workers run, -ENOMEM.
+ * addresses; otherwise the worker answers 403 itself. The tables are
+ * copied into a new snapshot and published with RCU: callable while the
+ * workers run (from one control thread; returns once no worker can still
+ * read the old tables). @return 0, -ENOMEM (the old tables stay).
  */
 int dp_set_domains(struct dp *dp, const char *const *local, unsigned n_local,
 		const struct dp_domain *permitted, unsigned n_permitted);
 
 /**
  * Set the per-source rate limit (requests per second and burst, both
- * split evenly among the workers; 0 turns it off). Call before
- * dp_start(). @return 0, or -EBUSY once the workers run.
+ * split evenly among the workers; 0 turns it off). Published like
+ * dp_set_domains(); running workers apply it at their next poll and keep
+ * their sources' buckets. @return 0, -ENOMEM.
  */
 int dp_set_rate_limit(struct dp *dp, uint32_t requests_per_second,
 		uint32_t burst);
@@ -105,16 +107,22 @@ int dp_set_rate_limit(struct dp *dp, uint32_t requests_per_second,
 /**
  * Set the ACL (DESIGN.md policy order, step 1): rules in order, first
  * match wins, no match denies. dp_create() installs the config's `acl:`;
- * this replaces it (tests, and the daemon until reloads arrive as RCU
- * snapshots). Each rule's counters, dp_PORT_acl_ruleN_permit and _deny
+ * this replaces it, built whole and published like dp_set_domains() (a
+ * reload). Each rule's counters, dp_PORT_acl_ruleN_permit and _deny
  * (N = rule->index), are registered on first use. The rules are copied.
- * Call before dp_start().
- * @return 0; -EBUSY once the workers run; -EINVAL (a rule's index is
+ * @return 0; -EINVAL (a rule's index is
  *         DP_ACL_MAX_RULES or more, or rte_acl refused a rule); -ENOMEM,
  *         -ENOSPC (no room for the counters). On error the ACL in place
  *         stays.
  */
 int dp_set_acl(struct dp *dp, const struct dp_acl_rule *rules, unsigned n);
+
+/**
+ * dp_set_acl() from a `dataplane:` section's `acl:` (a reload).
+ * @return 0, or a negative errno with err naming the rule.
+ */
+int dp_set_acl_cfg(struct dp *dp, const struct dp_cfg *cfg, char *err,
+		size_t errlen);
 
 /** Launch the workers on their lcores. @return 0 or a negative errno. */
 int dp_start(struct dp *dp);

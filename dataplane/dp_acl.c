@@ -5,9 +5,9 @@
  * start; the workers classify a burst's frames addressed to the appliance
  * with one rte_acl_classify() per family (dp_input_acl()).
  *
- * Reloads will build a new struct dp_acl and publish it with RCU (the
- * workers already read dp->acl once per burst); until then dp_set_acl()
- * refuses once the workers run.
+ * dp_set_acl() builds a whole new struct dp_acl and publishes it with RCU
+ * (dp_snapshot_swap()); the workers read dp->acl once per burst, so a
+ * reload neither drops nor stalls a frame.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -236,8 +236,6 @@ dp_set_acl(struct dp *dp, const struct dp_acl_rule *rules, unsigned n)
 	struct dp_acl *acl;
 	int rc = 0;
 
-	if (dp->running)
-		return -EBUSY;
 	for (unsigned i = 0; i < n; i++)
 		if (rules[i].index >= DP_ACL_MAX_RULES ||
 		    rules[i].port >= DP_PORT__COUNT)
@@ -277,10 +275,14 @@ dp_set_acl(struct dp *dp, const struct dp_acl_rule *rules, unsigned n)
 		dp_acl_free(acl);
 		return rc;
 	}
-	/* The workers do not run (checked above): no reader to wait for. */
-	dp_acl_free(dp->acl);
-	dp->acl = acl;
+	dp_snapshot_swap((void **)&dp->acl, acl, dp_acl_free_any);
 	return 0;
+}
+
+void
+dp_acl_free_any(void *acl)
+{
+	dp_acl_free(acl);
 }
 
 void

@@ -74,6 +74,7 @@ static const cyaml_schema_field_t dp_port_cfg_fields[] = {
 	DP_STR_OPT("ipv6", ipv6, 43),
 	DP_STR_OPT("gateway4", gateway4, 15),
 	DP_STR_OPT("gateway6", gateway6, 39),
+	CYAML_FIELD_UINT("mtu", CYAML_FLAG_OPTIONAL, struct dp_port_cfg, mtu),
 	DP_STR_OPT("tap", tap, DP_TAP_NAME_MAX),
 	CYAML_FIELD_END
 };
@@ -101,6 +102,16 @@ static const cyaml_schema_field_t dp_neigh_cfg_fields[] = {
 			timeout_s),
 	CYAML_FIELD_UINT("table_size", CYAML_FLAG_OPTIONAL,
 			struct dp_neigh_cfg, table_size),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t dp_frag_cfg_fields[] = {
+	CYAML_FIELD_UINT("flows", CYAML_FLAG_OPTIONAL, struct dp_frag_cfg,
+			flows),
+	CYAML_FIELD_UINT("timeout_ms", CYAML_FLAG_OPTIONAL, struct dp_frag_cfg,
+			timeout_ms),
+	CYAML_FIELD_UINT("max_mbufs", CYAML_FLAG_OPTIONAL, struct dp_frag_cfg,
+			max_mbufs),
 	CYAML_FIELD_END
 };
 
@@ -139,6 +150,8 @@ const cyaml_schema_field_t dp_cfg_fields[] = {
 			rate_limit, dp_ratelimit_cfg_fields),
 	CYAML_FIELD_MAPPING("neighbour", CYAML_FLAG_OPTIONAL, struct dp_cfg,
 			neighbour, dp_neigh_cfg_fields),
+	CYAML_FIELD_MAPPING("fragments", CYAML_FLAG_OPTIONAL, struct dp_cfg,
+			fragments, dp_frag_cfg_fields),
 	CYAML_FIELD_MAPPING("exception", CYAML_FLAG_OPTIONAL, struct dp_cfg,
 			exception, dp_exception_cfg_fields),
 	CYAML_FIELD_SEQUENCE("acl", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
@@ -167,6 +180,19 @@ const struct cfg_range dp_cfg_ranges[] = {
 	CFG_RANGE_DEFAULT("dataplane.neighbour.timeout_s", 10, 86400, 300),
 	CFG_RANGE_DEFAULT("dataplane.neighbour.table_size", 64, 1 << 16,
 			1024),
+	/* 576: every IPv4 host must take it (RFC 791); 9000: jumbo frames.
+	 * IPv6's 1280 is checked by dp_cfg_check() on ports with IPv6. */
+	CFG_RANGE_DEFAULT("dataplane.ports.outside.mtu", DP_MTU_MIN, DP_MTU_MAX,
+			DP_MTU_DEFAULT),
+	CFG_RANGE_DEFAULT("dataplane.ports.inside.mtu", DP_MTU_MIN, DP_MTU_MAX,
+			DP_MTU_DEFAULT),
+	/* Fragments of one datagram travel together; one still incomplete
+	 * after a second has lost a piece (SIP over UDP retransmits whole
+	 * from 500 ms on). 256 mbufs hold ~85 datagrams of three fragments
+	 * in flight per port and worker. */
+	CFG_RANGE_DEFAULT("dataplane.fragments.flows", 16, 1 << 16, 1024),
+	CFG_RANGE_DEFAULT("dataplane.fragments.timeout_ms", 10, 60000, 1000),
+	CFG_RANGE_DEFAULT("dataplane.fragments.max_mbufs", 8, 1 << 20, 256),
 	/* The exception path is on unless the config turns it off; configs
 	 * built in code (tests, benchmarks) leave it off. */
 	CFG_DEFAULT("dataplane.exception.enabled", 1),
@@ -472,6 +498,52 @@ dp_port_check(const struct dp_port_cfg *p, const char *role,
 	return 0;
 }
 
+/* Ethernet header and one VLAN tag: what a frame adds to its MTU. */
+#define DP_L2_MAX 18
+
+static int
+dp_mtu_check(const struct dp_port_cfg *p, const char *role,
+		uint32_t data_room, const struct cfg_doc *doc,
+		struct cfg_err *err)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "dataplane.ports.%s.mtu", role);
+	if (p->ipv6 != NULL && p->mtu < DP_MTU_MIN_IPV6) {
+		cfg_errorf(err, doc, path, "%u is under %u, the least IPv6 "
+				"allows (RFC 8200), and the port has ipv6",
+				p->mtu, DP_MTU_MIN_IPV6);
+		return -EINVAL;
+	}
+	if (p->mtu + DP_L2_MAX > data_room) {
+		cfg_errorf(err, doc, path, "frames of %u bytes (mtu + Ethernet "
+				"header + VLAN tag) do not fit mbuf_data_room "
+				"(%u)", p->mtu + DP_L2_MAX, data_room);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Fragments held wait in the pool RX fills: at most half of it. */
+static int
+dp_frag_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
+		struct cfg_err *err)
+{
+	uint64_t held = (uint64_t)cfg->workers * DP_PORT__COUNT *
+			cfg->fragments.max_mbufs;
+
+	if (held * 2 > (uint64_t)cfg->mbufs + 1) {
+		cfg_errorf(err, doc, "dataplane.fragments.max_mbufs",
+				"%u workers x %u ports x %u fragments would hold "
+				"%llu of the %u mbufs; at most half (lower "
+				"max_mbufs or raise mbufs)", cfg->workers,
+				(unsigned)DP_PORT__COUNT, cfg->fragments.max_mbufs,
+				(unsigned long long)held, cfg->mbufs);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 dp_cfg_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
 		struct cfg_err *err)
@@ -494,6 +566,14 @@ dp_cfg_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
 				cfg->rate_limit.table_size);
 		rc = -EINVAL;
 	}
+	if (rc == 0)
+		rc = dp_mtu_check(&cfg->ports.outside, "outside",
+				cfg->mbuf_data_room, doc, err);
+	if (rc == 0)
+		rc = dp_mtu_check(&cfg->ports.inside, "inside",
+				cfg->mbuf_data_room, doc, err);
+	if (rc == 0)
+		rc = dp_frag_check(cfg, doc, err);
 	if (rc == 0)
 		rc = dp_acl_check(cfg, doc, err);
 	if (rc == 0)

@@ -23,6 +23,13 @@
  *                              #   asked again while still used (10 s
  *                              #   of grace before it is dropped)
  *       table_size: 1024       #   entries per port (a power of two)
+ *     fragments:               # IP reassembly, a table per worker and
+ *                              # port (see below):
+ *       flows: 1024            #   datagrams being reassembled at once
+ *       timeout_ms: 1000       #   an incomplete datagram is dropped this
+ *                              #   long after its first fragment came
+ *       max_mbufs: 256         #   fragments held at once; past it the
+ *                              #   oldest datagrams go first
  *     acl:                     # policy step 1, per port, first match
  *                              # wins, default deny (see below)
  *       - { port: outside, action: permit, proto: udp,
@@ -36,7 +43,7 @@
  *                              #   yet answered (each retry renews it)
  *     ports:
  *       outside: { device: "net_af_packet0,iface=dp-out,qpairs=1",
- *                  mac: "02:5e:00:00:01:01", tap: sx-out,
+ *                  mac: "02:5e:00:00:01:01", mtu: 1500, tap: sx-out,
  *                  ipv4: 198.51.100.1/24, ipv6: "2001:db8:0:1::1/64" }
  *       inside:  { ... }
  *
@@ -45,6 +52,52 @@
  * gateway6, outside first). The dataplane resolves next hops itself (ARP,
  * neighbour solicitation), holds the latest frame for a next hop being
  * resolved (one per entry) and sends it when the answer comes.
+ *
+ * A port's mtu (576..9000, default 1500; 1280 or more on a port with
+ * IPv6, IPv6's minimum link MTU; mtu + 18 bytes of Ethernet header and
+ * VLAN tag must fit mbuf_data_room) is the largest IP datagram the
+ * appliance sends there. Larger IPv4 datagrams leave in fragments, unless
+ * they carry DF: those are dropped (dp_PORT_drop_frag_df; no ICMP
+ * "fragmentation needed" is sent). Larger IPv6 datagrams leave in
+ * fragments when the appliance originated them and are dropped when
+ * forwarded (dp_PORT_drop_frag_ipv6_forward: IPv6 routers do not
+ * fragment). The MTU governs output only: frames received may be larger
+ * (the lab's af_packet passes up to 9216 bytes). Above 1500 the device's
+ * own MTU is raised to match, where the PMD can set one.
+ *
+ * Fragments received (IPv4, and IPv6 with the fragment header right after
+ * the fixed header) are reassembled before the destination check, the ACL
+ * and everything after them, which then judge the whole datagram as if it
+ * had come in one frame; an IPv6 fragment with offset 0 and no more
+ * fragments (RFC 6946) is taken as the datagram it holds. Each worker has
+ * a table per port (rte_ip_frag): a datagram may come in at most 8
+ * fragments and, whole, must fit one mbuf (mbuf_data_room with its
+ * Ethernet header). Dropped and counted, dp_PORT_...:
+ *   drop_frag_malformed     a fragment with no data, or not the last and
+ *                           not a multiple of 8 bytes
+ *   drop_frag_tiny          a first fragment too short for its whole UDP,
+ *                           TCP or ICMP header, or a later one starting
+ *                           inside that header (RFC 1858, RFC 7112)
+ *   drop_frag_past_max      a fragment ending past 65,535 bytes
+ *   drop_frag_overlap       every fragment of a datagram whose fragments
+ *                           overlap, repeat, or number more than 8: the
+ *                           datagram is discarded whole (RFC 5722)
+ *   drop_frag_too_big       every fragment of a datagram that does not fit
+ *                           an mbuf once whole
+ *   drop_frag_table_full    a fragment of a new datagram while all `flows`
+ *                           entries (or its hash buckets) are taken
+ *   drop_frag_mbuf_cap      fragments over max_mbufs: the datagrams that
+ *                           began longest ago are dropped first (those
+ *                           younger than timeout_ms / 256 are not: then
+ *                           the new fragment is)
+ *   drop_frag_timeout       fragments of a datagram still incomplete after
+ *                           timeout_ms
+ * A fragment held is counted in frag_held, a datagram made whole in
+ * frag_reassembled, and dp_PORT_frag_mbufs_held is what the port's tables
+ * hold now. Held fragments count against the pool that RX needs: workers
+ * x 2 ports x max_mbufs may be at most half of mbufs. Keep max_mbufs at
+ * or under flows: the cap, which evicts, then binds before the table
+ * fills, which refuses.
  *
  * A port's device is DPDK device arguments: a PCI address, or a virtual
  * device (net_af_packet, net_af_xdp, net_tap, net_pcap, net_ring...). The
@@ -142,6 +195,15 @@ enum dp_poll {
 	DP_POLL_BUSY = 1,     /**< spin */
 };
 
+/** Smallest port MTU (RFC 791: every IPv4 host takes 576). */
+#define DP_MTU_MIN 576
+/** Smallest port MTU with IPv6 (RFC 8200). */
+#define DP_MTU_MIN_IPV6 1280
+/** Largest port MTU (jumbo frames). */
+#define DP_MTU_MAX 9000
+/** Port MTU when the config says none (Ethernet). */
+#define DP_MTU_DEFAULT 1500
+
 /** One port as written in the config. */
 struct dp_port_cfg {
 	char *device;   /**< DPDK device arguments */
@@ -150,6 +212,7 @@ struct dp_port_cfg {
 	char *ipv6;     /**< address/prefix, optional */
 	char *gateway4; /**< next hop for off-link IPv4, optional */
 	char *gateway6; /**< next hop for off-link IPv6, optional */
+	uint32_t mtu;   /**< largest IP datagram sent (576..9000) */
 	char *tap;      /**< exception-path TAP name; NULL: sx-out / sx-in */
 };
 
@@ -170,6 +233,13 @@ struct dp_ratelimit_cfg {
 struct dp_neigh_cfg {
 	uint32_t timeout_s;  /**< an answer is trusted this long */
 	uint32_t table_size; /**< entries per port (2^n) */
+};
+
+/** `fragments:` the reassembly tables, one per worker and port. */
+struct dp_frag_cfg {
+	uint32_t flows;      /**< datagrams being reassembled at once */
+	uint32_t timeout_ms; /**< an incomplete datagram is dropped after */
+	uint32_t max_mbufs;  /**< fragments held at once */
 };
 
 /** `exception:` the TAPs and the kernel's own flows (sessions). */
@@ -227,6 +297,7 @@ struct dp_cfg {
 	struct dp_ports_cfg ports; /**< ports: */
 	struct dp_ratelimit_cfg rate_limit; /**< rate_limit: */
 	struct dp_neigh_cfg neighbour; /**< neighbour: */
+	struct dp_frag_cfg fragments; /**< fragments: */
 	struct dp_exception_cfg exception; /**< exception: */
 	struct dp_acl_rule_cfg *acl; /**< acl:, in order */
 	unsigned acl_count;        /**< entries in acl */
@@ -292,8 +363,9 @@ const char *dp_cfg_tap_name(const struct dp_port_cfg *pc,
 /**
  * Check what the schema cannot: MACs, addresses, prefixes, a port with no
  * address at all, unicast MACs, the ACL rules' addresses, port ranges and
- * their agreement with the protocol, TAP names (valid, distinct) and the
- * session table's size.
+ * their agreement with the protocol, MTUs against IPv6 and the mbufs'
+ * data room, the reassembly tables' share of the pool, TAP names (valid,
+ * distinct) and the session table's size.
  * @return 0, or -EINVAL with err at the offending key.
  */
 int dp_cfg_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,

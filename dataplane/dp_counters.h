@@ -5,6 +5,11 @@
  * once in RX_FRAMES and ends in exactly one of: a reply or forward sent,
  * a hand-off, or one drop reason. An ACL rule's deny is counted in the
  * rule's own block (dp_acl.c: "dp_outside_acl_ruleN_deny"), not here.
+ * A fragment held for reassembly ends in FRAG_HELD (queued); the one that
+ * completes its datagram carries it on to the datagram's outcome; held
+ * fragments that never make a datagram are counted again by the reason
+ * they were freed for (drop_frag_timeout...), as held frames of
+ * NEIGH_HELD are. Fragment drops count frames, not datagrams.
  */
 #ifndef SIPEDGE_DP_COUNTERS_H
 #define SIPEDGE_DP_COUNTERS_H
@@ -33,7 +38,7 @@
 	_(DP_DROP_IP_CKSUM, "drop_ip_cksum", "dropped: bad IPv4 header checksum") \
 	_(DP_DROP_IP_TRUNCATED, "drop_ip_truncated", "dropped: frame shorter than its IP length") \
 	_(DP_DROP_IP_TTL, "drop_ip_ttl", "dropped: TTL or hop limit exhausted") \
-	_(DP_DROP_IP_FRAGMENT, "drop_ip_fragment", "dropped: IP fragment (not reassembled yet)") \
+	_(DP_DROP_FRAG_MALFORMED, "drop_frag_malformed", "dropped: IP fragment with no data, or not the last and not a multiple of 8 bytes") \
 	_(DP_DROP_IP_NOT_OURS, "drop_ip_not_ours", "dropped: not for the appliance (forwarding not built)") \
 	_(DP_DROP_IP_PROTO, "drop_ip_proto", "dropped: IP protocol not handled") \
 	_(DP_DROP_TCP_HEADER, "drop_tcp_header", "dropped: TCP shorter than its header") \
@@ -53,6 +58,21 @@
 	_(DP_DROP_NEIGH_UNRESOLVED, "drop_neigh_unresolved", "dropped: the next hop did not answer") \
 	_(DP_DROP_NO_ROUTE, "drop_no_route", "dropped: no port reaches the destination") \
 	_(DP_REJECT_MALFORMED, "reject_malformed", "400 sent: a malformed request (reason in dp_sip_malformed_*)") \
+	_(DP_FRAG_HELD, "frag_held", "IP fragments held for reassembly") \
+	_(DP_FRAG_REASSEMBLED, "frag_reassembled", "IP datagrams reassembled (they go on as if received whole)") \
+	_(DP_DROP_FRAG_TINY, "drop_frag_tiny", "dropped: first fragment without its whole L4 header, or a later one inside it (RFC 1858)") \
+	_(DP_DROP_FRAG_PAST_MAX, "drop_frag_past_max", "dropped: fragment ending past 65,535 bytes") \
+	_(DP_DROP_FRAG_OVERLAP, "drop_frag_overlap", "dropped: fragments of a datagram that overlap, repeat or number more than 8 (all of them)") \
+	_(DP_DROP_FRAG_TOO_BIG, "drop_frag_too_big", "dropped: fragments of a datagram larger than an mbuf once whole") \
+	_(DP_DROP_FRAG_TABLE_FULL, "drop_frag_table_full", "dropped: fragment of a new datagram, reassembly table full") \
+	_(DP_DROP_FRAG_MBUF_CAP, "drop_frag_mbuf_cap", "dropped: fragments over the reassembly mbuf cap (oldest datagrams first)") \
+	_(DP_DROP_FRAG_TIMEOUT, "drop_frag_timeout", "dropped: fragments of a datagram not complete in time") \
+	_(DP_FRAG_TX_DATAGRAMS, "frag_tx_datagrams", "IP datagrams larger than the MTU sent in fragments") \
+	_(DP_FRAG_TX_FRAGMENTS, "frag_tx_fragments", "fragments sent (each also in tx_frames)") \
+	_(DP_DROP_FRAG_DF, "drop_frag_df", "dropped: IPv4 larger than the MTU with DF set") \
+	_(DP_DROP_FRAG_IPV6_FORWARD, "drop_frag_ipv6_forward", "dropped: forwarded IPv6 larger than the MTU (IPv6 routers do not fragment)") \
+	_(DP_DROP_FRAG_NO_MBUF, "drop_frag_no_mbuf", "dropped: no mbufs to fragment a datagram or copy a reassembled one into") \
+	_(DP_DROP_FRAG_OUT_INVALID, "drop_frag_out_invalid", "dropped: a datagram to fragment with a bad IP header") \
 	_(DP_TAP_TX, "tap_tx", "datagrams for the appliance's kernel sockets written to its TAP") \
 	_(DP_TAP_RX, "tap_rx", "frames the kernel sent on the TAP (each ends in one tap_* or drop_tap_* below)") \
 	_(DP_TAP_OUT, "tap_out", "datagrams from the kernel sent on to the wire") \

@@ -57,7 +57,8 @@ dp_reply(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	rte_ether_addr_copy(&eth->src_addr, &eth->dst_addr);
 	rte_ether_addr_copy(&p->mac, &eth->src_addr);
 	dp_count(w, p, what, 1);
-	rte_eth_tx_buffer(p->port_id, (uint16_t)w->id, w->txb[p->role], m);
+	/* An echo reply is as large as the (reassembled) request. */
+	dp_tx_ip(w, p, m, true);
 }
 
 /* ARP: answer a request for our IPv4 address (RFC 826). */
@@ -144,7 +145,7 @@ dp_respond(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		return;
 	}
 	dp_count(w, p, why, 1);
-	rte_eth_tx_buffer(p->port_id, (uint16_t)w->id, w->txb[p->role], r);
+	dp_tx_ip(w, p, r, true);
 }
 
 /* What a 400 needs from the request (RFC 3261 §8.2.6.2). */
@@ -284,8 +285,19 @@ dp_ipv4(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	if (rte_ipv4_cksum(ip) != 0)
 		return dp_drop(w, p, m, DP_DROP_IP_CKSUM);
 	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG |
-			RTE_IPV4_HDR_OFFSET_MASK))
-		return dp_drop(w, p, m, DP_DROP_IP_FRAGMENT);
+			RTE_IPV4_HDR_OFFSET_MASK)) {
+		/* Held or dropped; or whole, and then checked again from the
+		 * top as a frame received. */
+		m = dp_frag_ipv4(w, p, m, f->l3_off);
+		if (m != NULL)
+			dp_ipv4(w, p, m, &(struct dp_frame){
+				.eth = rte_pktmbuf_mtod(m,
+						struct rte_ether_hdr *),
+				.l3_off = (uint16_t)m->l2_len,
+				.ethertype = RTE_ETHER_TYPE_IPV4,
+				.len = rte_pktmbuf_data_len(m) });
+		return;
+	}
 	if (ip->time_to_live == 0)
 		return dp_drop(w, p, m, DP_DROP_IP_TTL);
 	if (!p->has_ip4 || ip->dst_addr != p->ip4)
@@ -484,6 +496,18 @@ dp_ipv6(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		return dp_drop(w, p, m, DP_DROP_IP_TTL);
 	if (!p->has_ip6)
 		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
+	if (ip6->proto == IPPROTO_FRAGMENT) {
+		/* As for IPv4: whole datagrams start over. */
+		m = dp_frag_ipv6(w, p, m, f->l3_off);
+		if (m != NULL)
+			dp_ipv6(w, p, m, &(struct dp_frame){
+				.eth = rte_pktmbuf_mtod(m,
+						struct rte_ether_hdr *),
+				.l3_off = (uint16_t)m->l2_len,
+				.ethertype = RTE_ETHER_TYPE_IPV6,
+				.len = rte_pktmbuf_data_len(m) });
+		return;
+	}
 
 	/* Ours: our address, or our solicited-node group (where neighbour
 	 * solicitations come; the ACL judges them like the rest). */
@@ -579,7 +603,8 @@ dp_input_acl(struct dp_worker *w, struct dp_port *p)
 {
 	struct dp_acl_batch *b = &w->acl;
 	/* Read once per burst: the pointer RCU reloads will swap. */
-	const struct dp_acl_port *ap = &w->dp->acl->port[p->role];
+	const struct dp_acl *acl = rcu_dereference(w->dp->acl);
+	const struct dp_acl_port *ap = &acl->port[p->role];
 	uint32_t res[DP_BURST];
 
 	if (b->n == 0)

@@ -524,15 +524,3 @@ dp_neigh_sweep(struct dp_worker *w)
 		}
 	}
 }
-
-/*
- * Until fragmentation lands: frames go out whole (the caller built them
- * within the MTU).
- */
-void
-dp_tx_ip(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
-		bool self)
-{
-	(void)self;
-	rte_eth_tx_buffer(p->port_id, (uint16_t)w->id, w->txb[p->role], m);
-}

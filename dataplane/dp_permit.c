@@ -97,7 +97,7 @@ dp_is_our_address(const struct dp *dp, const struct sip_uri *u)
 enum dp_permit
 dp_permit_check(const struct dp *dp, const struct sip_msg *msg)
 {
-	const struct dp_domains *t = dp->domains;
+	const struct dp_domains *t = rcu_dereference(dp->domains);
 	struct sip_nameaddr id;
 	enum sip_hdr_type which;
 
@@ -151,8 +151,6 @@ dp_set_domains(struct dp *dp, const char *const *local, unsigned n_local,
 	struct dp_domains *t;
 	char *at;
 
-	if (dp->running)
-		return -EBUSY;
 	for (unsigned i = 0; i < n_local; i++)
 		bytes += strlen(local[i]);
 	for (unsigned i = 0; i < n_permitted; i++)
@@ -180,9 +178,14 @@ dp_set_domains(struct dp *dp, const char *const *local, unsigned n_local,
 	}
 	t->n_local = n_local;
 	t->n_permitted = n_permitted;
-	dp_domains_free(dp->domains);
-	dp->domains = t;
+	dp_snapshot_swap((void **)&dp->domains, t, dp_domains_free_any);
 	return 0;
+}
+
+void
+dp_domains_free_any(void *t)
+{
+	dp_domains_free(t);
 }
 
 void

@@ -6,6 +6,10 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+/* The QSBR fast paths inline (liburcu's LGPL note allows it). */
+#define _LGPL_SOURCE
+#include <urcu-qsbr.h>
+
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -22,6 +26,7 @@
 #define DP_MAX_WORKERS DP_CFG_MAX_WORKERS
 
 struct dp_neigh_table;
+struct dp_frag;
 struct dp_tap;
 struct dp_xflow;
 
@@ -45,6 +50,7 @@ struct dp_port {
 	uint8_t gw4[4];           /**< IPv4 next hop for off-link */
 	uint8_t gw6[16];          /**< IPv6 next hop for off-link */
 	struct dp_neigh_table *neigh; /**< next hops on this port */
+	uint16_t mtu;             /**< largest IP datagram sent here */
 	struct dp_tap *tap;       /**< exception path; NULL: none */
 	struct dp_xflow *xflow;   /**< the kernel's own flows; NULL: none */
 };
@@ -169,7 +175,9 @@ struct dp_worker {
 	uint64_t rl_burst;             /**< bucket depth x tsc_hz */
 	uint64_t rl_fill;              /**< TSC ticks that refill a bucket */
 	uint64_t now;                  /**< TSC read once per poll */
+	uint64_t rl_gen;               /**< dp_rl_settings.gen applied */
 	struct dp_acl_batch acl;       /**< frames waiting for the ACL */
+	struct dp_frag *frag;          /**< reassembly tables (dp_frag.c) */
 } __rte_cache_aligned;
 
 /** The dataplane. */
@@ -184,9 +192,11 @@ struct dp {
 	atomic_bool stop;                /**< workers leave their loop */
 	bool running;                    /**< dp_start() launched them */
 	struct rte_ring *ctl_tx;         /**< control plane to wire (MP/SC) */
-	struct dp_domains *domains;      /**< domain permit tables */
-	struct dp_acl *acl;              /**< ACL tables (never NULL once
-					  *   created; RCU reloads later) */
+	struct dp_domains *domains;      /**< domain permit tables (RCU) */
+	struct dp_acl *acl;              /**< ACL tables (RCU; never NULL
+					  *   once created) */
+	struct dp_rl_settings *rl_set;   /**< rate-limit settings (RCU) */
+	uint64_t rl_gen;                 /**< last gen published */
 	unsigned acl_gen;                /**< names rte_acl contexts uniquely */
 	/** Stats id + 1 of each config rule's {permit, deny} pair per port;
 	 * 0 until registered (the registry never forgets a name). */
@@ -228,8 +238,32 @@ void dp_input_acl(struct dp_worker *w, struct dp_port *p);
 void dp_acl_classify(const struct dp_acl_port *ap,
 		const struct dp_acl_batch *b, uint32_t *res);
 
+/*
+ * RCU (liburcu QSBR; DESIGN.md "Threads and data paths"): the tables the
+ * workers read are immutable snapshots behind pointers in struct dp. A
+ * worker reads each pointer with rcu_dereference() once per burst and
+ * announces a quiescent state once per loop (offline while it sleeps);
+ * the control thread publishes a new snapshot with dp_snapshot_swap().
+ */
+
+/**
+ * Publish snap in *slot, wait until no worker can still hold the old
+ * snapshot (a grace period), then free the old one with free_fn (NULL
+ * old is not passed). Control thread only; never from a worker.
+ */
+void dp_snapshot_swap(void **slot, void *snap, void (*free_fn)(void *));
+
+/** Rate-limit settings as published (policy step 2). */
+struct dp_rl_settings {
+	uint64_t gen;    /**< changes with every publication */
+	uint32_t rps;    /**< requests per second per source, all workers */
+	uint32_t burst;  /**< bucket depth per source, all workers */
+};
+
 /** Free ACL tables (NULL is a no-op). */
 void dp_acl_free(struct dp_acl *acl);
+/** dp_acl_free() for dp_snapshot_swap(). */
+void dp_acl_free_any(void *acl);
 
 /** Largest response a worker builds itself (a 403 to a request). */
 #define DP_RSP_MAX 4096
@@ -250,9 +284,13 @@ enum dp_permit dp_permit_check(const struct dp *dp, const struct sip_msg *msg);
 /** Set up a worker's rate limiter. @return 0, -1 without memory. */
 int dp_rl_init(struct dp_worker *w, const struct dp_ratelimit_cfg *cfg,
 		unsigned n_workers);
-/** Set a worker's share of a rate and burst; every bucket starts full. */
+/** Set a worker's share of a rate and burst; with reset every bucket
+ * starts full (else buckets keep their tokens, capped at the new burst
+ * on their next refill). */
 void dp_rl_set(struct dp_worker *w, uint32_t rps, uint32_t burst,
-		unsigned n_workers);
+		unsigned n_workers, bool reset);
+/** Apply newly published rate-limit settings (the worker, per poll). */
+void dp_rl_refresh(struct dp_worker *w);
 /** Free a worker's rate limiter. */
 void dp_rl_free(struct dp_worker *w);
 /** Take a token for src at TSC now; false when over its limit. */
@@ -261,6 +299,8 @@ bool dp_rl_allow(struct dp_worker *w, const struct netaddr *src,
 
 /** Free domain tables (NULL is a no-op). */
 void dp_domains_free(struct dp_domains *t);
+/** dp_domains_free() for dp_snapshot_swap(). */
+void dp_domains_free_any(void *t);
 
 /**
  * Ethernet + IPv4/IPv6 + UDP around data, in a new mbuf whose private
@@ -332,10 +372,65 @@ void dp_output(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
  * poll; bounded work). */
 void dp_neigh_sweep(struct dp_worker *w);
 
+/*
+ * IP fragments (dp_frag.c): reassembly with rte_ip_frag, a table per
+ * worker and port, and fragmentation of output larger than a port's MTU.
+ */
+
 /**
- * Buffer a whole frame (Ethernet, IP, L2 filled) for TX on w's queue of
- * p, fragmenting an IP datagram larger than the port's MTU (self: the
- * appliance originated it). Takes ownership of m.
+ * Create every worker's reassembly tables from cfg->fragments (zeros take
+ * the defaults; max_mbufs 0: 256, or less so that the tables hold at most
+ * a quarter of a small pool) and register the dp_PORT_frag_mbufs_held
+ * gauges. Called by dp_create() once the workers are set up.
+ * @return 0, or -ENOMEM with err set.
+ */
+int dp_frag_setup(struct dp *dp, const struct dp_cfg *cfg, char *err,
+		size_t errlen);
+
+/** Free every worker's tables and the fragments they hold. */
+void dp_frag_teardown(struct dp *dp);
+
+/**
+ * Drop the datagrams of w's tables still incomplete at TSC now (their
+ * fragments counted in drop_frag_timeout). dp_poll() calls it once per
+ * poll with w->now, before the burst, so that the burst's fragments
+ * never find a stale datagram; tests call it with a later TSC instead of
+ * sleeping. Frees what the tables gave up at once.
+ */
+void dp_frag_expire(struct dp_worker *w, uint64_t now);
+
+/**
+ * An IPv4 fragment received on p whose header dp_input checked (version,
+ * IHL, total length within the frame, checksum), at l3_off in m: checked
+ * against the fragment attacks and held for reassembly, or dropped.
+ * Counted either way. Takes ownership of m.
+ * @return the whole datagram, one segment, its L2 header that of its
+ *         first fragment (m->l2_len bytes), IP checksum valid and no
+ *         fragment flags but DF, for the caller to process as a frame it
+ *         received; NULL when m was held or dropped.
+ */
+struct rte_mbuf *dp_frag_ipv4(struct dp_worker *w, struct dp_port *p,
+		struct rte_mbuf *m, uint16_t l3_off);
+
+/**
+ * The same for an IPv6 datagram whose next header is a fragment header,
+ * at l3_off in m (payload length within the frame checked). A fragment
+ * with offset 0 and M clear (RFC 6946) comes back at once without its
+ * fragment header.
+ */
+struct rte_mbuf *dp_frag_ipv6(struct dp_worker *w, struct dp_port *p,
+		struct rte_mbuf *m, uint16_t l3_off);
+
+/**
+ * Buffer a whole frame (Ethernet, an optional VLAN tag, IP, L2 filled)
+ * for TX on w's queue of p (counting in tx_frames what the buffer sends
+ * when it fills). An IP datagram larger than the port's MTU leaves in
+ * fragments, each with the frame's L2 header: IPv4 unless DF is set
+ * (dropped, drop_frag_df), IPv6 only when self (the appliance originated
+ * it; a forwarded one is dropped, drop_frag_ipv6_forward). self also
+ * gives an IPv4 datagram a fresh identification when it is fragmented.
+ * Frames other than IPv4 and IPv6 go out as they are. Takes ownership
+ * of m.
  */
 void dp_tx_ip(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		bool self);

@@ -20,7 +20,7 @@
 
 void
 dp_rl_set(struct dp_worker *w, uint32_t rps, uint32_t burst,
-		unsigned n_workers)
+		unsigned n_workers, bool reset)
 {
 	uint64_t hz = rte_get_tsc_hz();
 
@@ -34,7 +34,7 @@ dp_rl_set(struct dp_worker *w, uint32_t rps, uint32_t burst,
 	 * refill product cannot overflow). */
 	w->rl_fill = w->rl_rate ? w->rl_burst / w->rl_rate + 1 : 0;
 	/* New settings: every source starts again with a full bucket. */
-	if (w->rl)
+	if (reset && w->rl)
 		memset(w->rl, 0, sizeof(*w->rl) * w->rl_size);
 }
 
@@ -47,7 +47,7 @@ dp_rl_init(struct dp_worker *w, const struct dp_ratelimit_cfg *cfg,
 			RTE_CACHE_LINE_SIZE);
 	if (w->rl == NULL)
 		return -1;
-	dp_rl_set(w, cfg->requests_per_second, cfg->burst, n_workers);
+	dp_rl_set(w, cfg->requests_per_second, cfg->burst, n_workers, true);
 	return 0;
 }
 
@@ -88,13 +88,39 @@ dp_rl_allow(struct dp_worker *w, const struct netaddr *src, uint64_t now)
 	return true;
 }
 
+/*
+ * New settings are published as a snapshot; each worker applies them to
+ * its own buckets at its next poll (dp_rl_refresh()), so nothing is
+ * written under a running worker and no bucket is reset: a reload does
+ * not hand every source a fresh burst.
+ */
 int
 dp_set_rate_limit(struct dp *dp, uint32_t requests_per_second, uint32_t burst)
 {
-	if (dp->running)
-		return -EBUSY;
-	for (unsigned i = 0; i < dp->n_workers; i++)
-		dp_rl_set(&dp->workers[i], requests_per_second, burst,
-				dp->n_workers);
+	struct dp_rl_settings *s = rte_zmalloc("dp_rl_set", sizeof(*s), 0);
+
+	if (s == NULL)
+		return -ENOMEM;
+	s->gen = ++dp->rl_gen;
+	s->rps = requests_per_second;
+	s->burst = burst;
+	if (!dp->running)
+		for (unsigned i = 0; i < dp->n_workers; i++) {
+			dp_rl_set(&dp->workers[i], requests_per_second, burst,
+					dp->n_workers, true);
+			dp->workers[i].rl_gen = s->gen;
+		}
+	dp_snapshot_swap((void **)&dp->rl_set, s, rte_free);
 	return 0;
+}
+
+void
+dp_rl_refresh(struct dp_worker *w)
+{
+	const struct dp_rl_settings *s = rcu_dereference(w->dp->rl_set);
+
+	if (s != NULL && s->gen != w->rl_gen) {
+		dp_rl_set(w, s->rps, s->burst, w->dp->n_workers, false);
+		w->rl_gen = s->gen;
+	}
 }

@@ -247,6 +247,19 @@ ctl_stats(int argc, char **argv)
 }
 
 int
+ctl_reload(int argc, char **argv)
+{
+	const char *words[1] = {"reload"};
+
+	(void)argv;
+	if (argc != 0) {
+		fprintf(stderr, "usage: sipedgectl [--socket PATH] reload\n");
+		return CTL_EXIT_UNREACHABLE;
+	}
+	return ctl_admin_request(1, words);
+}
+
+int
 ctl_call(int argc, char **argv)
 {
 	if (argc < 1) {

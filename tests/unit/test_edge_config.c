@@ -531,6 +531,91 @@ test_acl_mixed_families_are_refused(void **state)
 			"proto: icmp6, src: 198.51.100.0/24 }"), "not IPv6"));
 }
 
+static void
+test_dp_mtu_out_of_range_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load_dp("{ device: n0, mac: \"02:00:00:00:00:01\", "
+				"ipv4: 198.51.100.1/24, mtu: 500 }");
+
+	assert_non_null(strstr(m, ":4:"));
+	assert_non_null(strstr(m, "mtu"));
+}
+
+static void
+test_dp_ipv6_port_with_an_mtu_under_1280_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load_dp("{ device: n0, mac: \"02:00:00:00:00:01\", "
+				"ipv6: \"2001:db8::1/64\", mtu: 1000 }");
+
+	assert_non_null(strstr(m, "dataplane.ports.outside.mtu"));
+	assert_non_null(strstr(m, "1280"));
+	/* Without IPv6, 1000 is a fine MTU. */
+	assert_string_equal(load_dp("{ device: n0, mac: \"02:00:00:00:00:01\""
+				    ", ipv4: 198.51.100.1/24, mtu: 1000 }"),
+			"");
+}
+
+static void
+test_dp_mtu_larger_than_the_data_room_is_refused(void **state)
+{
+	(void)state;
+	const char *m = load("dataplane:\n"
+			     "  file_prefix: t\n"
+			     "  mbuf_data_room: 2048\n"
+			     "  ports:\n"
+			     "    outside: { device: n0, mac: \"02:00:00:00:00:01\", "
+			     "ipv4: 198.51.100.1/24, mtu: 9000 }\n"
+			     "    inside: { device: n1, mac: \"02:00:00:00:00:02\", "
+			     "ipv4: 192.0.2.1/24 }\n"
+			     "admin: { socket: /run/s.sock }\n"
+			     "state_dir: /var/lib/x\n"
+			     "domains:\n  local: [example.com]\n");
+
+	assert_non_null(strstr(m, ":5:"));
+	assert_non_null(strstr(m, "mbuf_data_room"));
+}
+
+static void
+test_dp_fragments_holding_over_half_the_pool_are_refused(void **state)
+{
+	(void)state;
+	const char *m = load("dataplane:\n"
+			     "  file_prefix: t\n"
+			     "  mbufs: 4095\n"
+			     "  fragments: { max_mbufs: 1025 }\n"
+			     "  ports:\n"
+			     "    outside: { device: n0, mac: \"02:00:00:00:00:01\", "
+			     "ipv4: 198.51.100.1/24 }\n"
+			     "    inside: { device: n1, mac: \"02:00:00:00:00:02\", "
+			     "ipv4: 192.0.2.1/24 }\n"
+			     "admin: { socket: /run/s.sock }\n"
+			     "state_dir: /var/lib/x\n"
+			     "domains:\n  local: [example.com]\n");
+	assert_non_null(strstr(m, ":4:"));
+	assert_non_null(strstr(m, "dataplane.fragments.max_mbufs"));
+	assert_non_null(strstr(m, "at most half"));
+}
+
+static void
+test_dp_mtu_and_fragments_take_defaults(void **state)
+{
+	(void)state;
+	struct edge_cfg *cfg;
+	struct cfg_err err;
+	char *path = write_cfg(BASE);
+
+	assert_int_equal(edge_cfg_load(path, &cfg, &err), 0);
+	unlink(path);
+	assert_int_equal(cfg->dataplane.ports.outside.mtu, 1500);
+	assert_int_equal(cfg->dataplane.ports.inside.mtu, 1500);
+	assert_int_equal(cfg->dataplane.fragments.flows, 1024);
+	assert_int_equal(cfg->dataplane.fragments.timeout_ms, 1000);
+	assert_int_equal(cfg->dataplane.fragments.max_mbufs, 256);
+	edge_cfg_free(cfg);
+}
+
 int
 main(void)
 {
@@ -565,6 +650,11 @@ main(void)
 		cmocka_unit_test(test_acl_bad_port_range_is_refused),
 		cmocka_unit_test(test_acl_unknown_proto_is_refused),
 		cmocka_unit_test(test_acl_mixed_families_are_refused),
+		cmocka_unit_test(test_dp_mtu_out_of_range_is_refused),
+		cmocka_unit_test(test_dp_ipv6_port_with_an_mtu_under_1280_is_refused),
+		cmocka_unit_test(test_dp_mtu_larger_than_the_data_room_is_refused),
+		cmocka_unit_test(test_dp_fragments_holding_over_half_the_pool_are_refused),
+		cmocka_unit_test(test_dp_mtu_and_fragments_take_defaults),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
