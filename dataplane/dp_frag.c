@@ -72,7 +72,8 @@
 #define DP_FRAG_OUT_MAX 128
 /* dp_frag_judge(): the fragment may go to the table. */
 #define DP_FRAG_OK DP_CTR__COUNT
-/* Mbufs the worker's tables may hold when the config leaves it to us. */
+/* For configs built in code, which leave `fragments:` zero (a loaded
+ * config has dp_config.c's defaults). */
 #define DP_FRAG_DEF_MBUFS 256u
 #define DP_FRAG_DEF_FLOWS 1024u
 #define DP_FRAG_DEF_TIMEOUT_MS 1000u
@@ -93,6 +94,7 @@ struct dp_frag {
 	struct rte_ip_frag_death_row dr; /* what a table gave up */
 };
 
+/* The gauges sit with the port's counters (dp.c's "dp_outside_*"). */
 static const char *const dp_frag_prefix[DP_PORT__COUNT] = {
 	[DP_PORT_OUTSIDE] = "dp_outside",
 	[DP_PORT_INSIDE] = "dp_inside",
