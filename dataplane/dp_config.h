@@ -74,7 +74,8 @@
  * fragments and, whole, must fit one mbuf (mbuf_data_room with its
  * Ethernet header). Dropped and counted, dp_PORT_...:
  *   drop_frag_malformed     a fragment with no data, or not the last and
- *                           not a multiple of 8 bytes
+ *                           not a multiple of 8 bytes, or (IPv6) with a
+ *                           second fragment header behind its own
  *   drop_frag_tiny          a first fragment too short for its whole UDP,
  *                           TCP or ICMP header, or a later one starting
  *                           inside that header (RFC 1858, RFC 7112)

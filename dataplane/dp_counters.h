@@ -38,7 +38,7 @@
 	_(DP_DROP_IP_CKSUM, "drop_ip_cksum", "dropped: bad IPv4 header checksum") \
 	_(DP_DROP_IP_TRUNCATED, "drop_ip_truncated", "dropped: frame shorter than its IP length") \
 	_(DP_DROP_IP_TTL, "drop_ip_ttl", "dropped: TTL or hop limit exhausted") \
-	_(DP_DROP_FRAG_MALFORMED, "drop_frag_malformed", "dropped: IP fragment with no data, or not the last and not a multiple of 8 bytes") \
+	_(DP_DROP_FRAG_MALFORMED, "drop_frag_malformed", "dropped: IP fragment with no data, not the last and not a multiple of 8 bytes, or an IPv6 fragment header behind another") \
 	_(DP_DROP_IP_NOT_OURS, "drop_ip_not_ours", "dropped: not for the appliance and not to be forwarded (only IPv4 from the inside is, PAT)") \
 	_(DP_DROP_IP_PROTO, "drop_ip_proto", "dropped: IP protocol not handled") \
 	_(DP_DROP_TCP_HEADER, "drop_tcp_header", "dropped: TCP shorter than its header") \

@@ -72,7 +72,8 @@
 #define DP_FRAG_OUT_MAX 128
 /* dp_frag_judge(): the fragment may go to the table. */
 #define DP_FRAG_OK DP_CTR__COUNT
-/* Mbufs the worker's tables may hold when the config leaves it to us. */
+/* For configs built in code, which leave `fragments:` zero (a loaded
+ * config has dp_config.c's defaults). */
 #define DP_FRAG_DEF_MBUFS 256u
 #define DP_FRAG_DEF_FLOWS 1024u
 #define DP_FRAG_DEF_TIMEOUT_MS 1000u
@@ -93,6 +94,7 @@ struct dp_frag {
 	struct rte_ip_frag_death_row dr; /* what a table gave up */
 };
 
+/* The gauges sit with the port's counters (dp.c's "dp_outside_*"). */
 static const char *const dp_frag_prefix[DP_PORT__COUNT] = {
 	[DP_PORT_OUTSIDE] = "dp_outside",
 	[DP_PORT_INSIDE] = "dp_inside",
@@ -431,7 +433,11 @@ dp_frag_ipv6(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 					   (ip6 + 1);
 	uint32_t plen = rte_be_to_cpu_16(ip6->payload_len);
 
-	if (plen < sizeof(*fh) || m->nb_segs != 1) {
+	/* A fragment header behind another is no datagram anyone sends,
+	 * and taking them off one by one would recurse as deep as the
+	 * frame is long. */
+	if (plen < sizeof(*fh) || m->nb_segs != 1 ||
+	    fh->next_header == IPPROTO_FRAGMENT) {
 		dp_frag_drop(w, p, m, DP_DROP_FRAG_MALFORMED);
 		return NULL;
 	}
@@ -474,6 +480,17 @@ dp_frag_tx(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m)
 
 	if (sent)
 		dp_count(w, p, DP_TX_FRAMES, sent);
+}
+
+/* A frame larger than the MTU only by what follows its datagram (the
+ * Ethernet padding of a frame received): sent without it. */
+static void
+dp_frag_pad_tx(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		uint32_t len)
+{
+	if (rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - len)) < 0)
+		return dp_frag_drop(w, p, m, DP_DROP_FRAG_OUT_INVALID);
+	dp_frag_tx(w, p, m);
 }
 
 /* Copy len bytes at off in m (any segments) to d. */
@@ -577,7 +594,7 @@ dp_frag_out4(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	if (tot < ihl || l2_len + tot > rte_pktmbuf_pkt_len(m))
 		return dp_frag_drop(w, p, m, DP_DROP_FRAG_OUT_INVALID);
 	if (tot <= p->mtu)
-		return dp_frag_tx(w, p, m);   /* larger only by padding */
+		return dp_frag_pad_tx(w, p, m, l2_len + tot);
 	uint16_t fo = rte_be_to_cpu_16(ip->fragment_offset);
 
 	if (fo & RTE_IPV4_HDR_DF_FLAG)
@@ -649,7 +666,7 @@ dp_frag_out6(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	if (l2_len + sizeof(*ip6) + plen > rte_pktmbuf_pkt_len(m))
 		return dp_frag_drop(w, p, m, DP_DROP_FRAG_OUT_INVALID);
 	if (sizeof(*ip6) + plen <= p->mtu)
-		return dp_frag_tx(w, p, m);   /* larger only by padding */
+		return dp_frag_pad_tx(w, p, m, l2_len + sizeof(*ip6) + plen);
 	if (!self)
 		return dp_frag_drop(w, p, m, DP_DROP_FRAG_IPV6_FORWARD);
 	/* Hop-by-hop options and routing headers would have to stay in

@@ -70,7 +70,12 @@ dp_neigh_alen(uint8_t family)
 static inline uint32_t
 dp_neigh_hash(uint8_t family, const uint8_t *ip)
 {
-	return rte_jhash(ip, dp_neigh_alen(family), family);
+	/* Addresses come straight from packet headers, where an IPv6
+	 * address need not be 4-byte aligned; rte_jhash reads words. */
+	uint32_t w[4];
+
+	memcpy(w, ip, dp_neigh_alen(family));
+	return rte_jhash(w, dp_neigh_alen(family), family);
 }
 
 int

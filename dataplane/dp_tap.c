@@ -125,8 +125,6 @@ dp_tap_to_kernel(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	}
 	memcpy(eth->dst_addr.addr_bytes, p->tap->kmac, 6);
 	rte_ether_addr_copy(&p->mac, &eth->src_addr);
-	m->ol_flags = 0;
-	m->vlan_tci = 0;
 	dp_count(w, p, DP_TAP_TX, 1);
 	dp_tap_queue(w, p, m);
 }
@@ -311,8 +309,14 @@ dp_tap_ipv4(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		return dp_tap_drop(w, p, m, DP_DROP_TAP_MALFORMED);
 	const uint8_t *dst = (const uint8_t *)&ip->dst_addr;
 
-	/* Multicast (IGMP...) and broadcast stay on the TAP. */
-	if ((dst[0] & 0xf0) == 0xe0 || ip->dst_addr == UINT32_MAX)
+	uint32_t host = p->prefix4 < 32 ?
+		rte_cpu_to_be_32(UINT32_MAX >> p->prefix4) : 0;
+
+	/* Multicast (IGMP...) and broadcast, limited or the subnet's, stay
+	 * on the TAP. */
+	if ((dst[0] & 0xf0) == 0xe0 || ip->dst_addr == UINT32_MAX ||
+	    (host != 0 && p->has_ip4 && (ip->dst_addr & host) == host &&
+	     dp_tap_in_prefix(dst, (const uint8_t *)&p->ip4, p->prefix4)))
 		return dp_tap_drop(w, p, m, DP_DROP_TAP_LOCAL);
 	if (!p->has_ip4 || ip->src_addr != p->ip4)
 		return dp_tap_drop(w, p, m, DP_DROP_TAP_NOT_OURS);
@@ -468,11 +472,12 @@ dp_tap_port(struct dp *dp, struct dp_port *p, const char *ifname,
 				rte_strerror(-rc));
 		return rc;
 	}
-	t->vdev = true;
 	if (rte_eth_dev_get_port_by_name(t->vdev_name, &t->port_id) != 0) {
+		rte_eal_hotplug_remove("vdev", t->vdev_name);
 		snprintf(err, errlen, "%s: TAP %s: no ethdev", role, ifname);
 		return -ENODEV;
 	}
+	t->vdev = true;
 	/* The kernel side matches the wire: the port's MTU. */
 	if (rte_eth_dev_get_mtu(p->port_id, &mtu) != 0)
 		mtu = RTE_ETHER_MTU;

@@ -11,7 +11,12 @@
  * frame (at most FUZZ_FRAME_MAX bytes) or, with FUZZ_F_UDP, a UDP payload
  * that is wrapped in a valid Ethernet/IP/UDP frame to the port's address,
  * port 5060, so that the SIP parse, the domain permit and the worker's 403
- * are fuzzed and not only the header checks.
+ * are fuzzed and not only the header checks. With FUZZ_F_FRAGS the rest
+ * describes fragments cut from such a wrapped datagram, each with a valid
+ * IP header, all put on the ring before the poll (fuzz_frags()): random
+ * bytes would rarely pass the IPv4 checksum, and reassembly needs several
+ * frames. Fragments still held after the poll are expired before the
+ * mbufs are counted (being held is their outcome).
  *
  * The frame is put in an external buffer that ends exactly where the frame
  * does, so ASan catches any read past its end (the pool's own buffers are
@@ -33,7 +38,7 @@
 #include <rte_ring.h>
 #include <rte_udp.h>
 
-#include "dataplane/dp.h"
+#include "dataplane/dp_priv.h"
 
 /** Largest frame: a jumbo frame, as the mbufs' data room allows. */
 #define FUZZ_FRAME_MAX 9000
@@ -45,6 +50,19 @@
 #define FUZZ_F_TAILROOM 0x40
 /** Byte 0: the rest is a UDP payload to wrap (else a raw frame). */
 #define FUZZ_F_UDP 0x80
+/** Byte 0: the rest describes fragments of a wrapped UDP payload. */
+#define FUZZ_F_FRAGS 0x10
+/** Most fragments one input makes. */
+#define FUZZ_FRAGS_MAX 16
+/** FUZZ_F_FRAGS, a fragment's flags: more fragments follow (IPv4 MF,
+ * IPv6 M). */
+#define FUZZ_FR_MORE 0x01
+/** A fragment's flags: it belongs to a second datagram (another
+ * identification, same addresses). */
+#define FUZZ_FR_OTHER 0x02
+/** Bytes that describe one fragment: offset in 8-byte units (2, big
+ * endian), length in bytes (2, big endian), FUZZ_FR_* flags. */
+#define FUZZ_FR_DESC 5
 
 /** The dp's mbuf pool (dp.c names it): input mbufs must come from it, for
  * the private area the hand-off metadata lives in. */
@@ -92,8 +110,10 @@ struct fuzz_dp {
 	struct rte_ring *rx[2], *tx[2]; /* net_ring queues, per port */
 	unsigned pool_avail;            /* free mbufs when idle */
 	unsigned ext_live;              /* external buffers not yet freed */
-	struct rte_mbuf_ext_shared_info shinfo; /* one frame in flight */
+	/* One per frame in flight: an input puts up to FUZZ_FRAGS_MAX. */
+	struct rte_mbuf_ext_shared_info shinfo[FUZZ_FRAGS_MAX];
 	uint8_t frame[FUZZ_FRAME_MAX];  /* a wrapped frame is built here */
+	uint8_t frag[FUZZ_FRAME_MAX];   /* and a fragment of it here */
 };
 
 static struct fuzz_dp fz;
@@ -192,7 +212,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (fz.pool == NULL)
 		fuzz_die("no mempool " FUZZ_DP_POOL " (renamed in dp.c?)");
 	fz.pool_avail = rte_mempool_avail_count(fz.pool);
-	fz.shinfo.free_cb = fuzz_ext_free;
+	for (int i = 0; i < FUZZ_FRAGS_MAX; i++)
+		fz.shinfo[i].free_cb = fuzz_ext_free;
 	atexit(fuzz_cleanup);
 	return 0;
 }
@@ -249,9 +270,10 @@ fuzz_wrap_udp(uint8_t *f, unsigned port, bool v6, const uint8_t *payload,
 	return (uint32_t)(sizeof(*eth) + l3 + sizeof(*udp)) + len;
 }
 
-/* An mbuf of the dp's pool holding exactly the frame. */
+/* An mbuf of the dp's pool holding exactly the frame (slot: which of
+ * the frames in flight it is). */
 static struct rte_mbuf *
-fuzz_mbuf(const uint8_t *frame, uint32_t len, bool tailroom)
+fuzz_mbuf(const uint8_t *frame, uint32_t len, bool tailroom, unsigned slot)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(fz.pool);
 	char *d;
@@ -264,10 +286,10 @@ fuzz_mbuf(const uint8_t *frame, uint32_t len, bool tailroom)
 
 		if (buf == NULL)
 			fuzz_die("out of memory");
-		rte_mbuf_ext_refcnt_set(&fz.shinfo, 1);
+		rte_mbuf_ext_refcnt_set(&fz.shinfo[slot], 1);
 		/* Not for DMA: net_ring only passes pointers. */
 		rte_pktmbuf_attach_extbuf(m, buf, RTE_BAD_IOVA, buf_len,
-				&fz.shinfo);
+				&fz.shinfo[slot]);
 		fz.ext_live++;
 	}
 	d = rte_pktmbuf_append(m, (uint16_t)len);
@@ -314,6 +336,80 @@ fuzz_drain(void)
 			}
 }
 
+/*
+ * FUZZ_F_FRAGS: d[0] & 15 is the count of fragments less one, then
+ * FUZZ_FR_DESC bytes per fragment, then the UDP payload, wrapped as for
+ * FUZZ_F_UDP. A fragment carries the wrapped datagram's L4 bytes from its
+ * offset (zeros past their end) behind a copy of its IP header with the
+ * fragment's fields and a right checksum; IPv6 gets a fragment header.
+ * Each goes on port's RX ring. @return how many.
+ */
+static unsigned
+fuzz_frags(const uint8_t *d, size_t size, unsigned port, bool v6,
+		bool tailroom)
+{
+	unsigned n = size > 0 ? (d[0] & 15u) + 1 : 0;
+	const uint8_t *desc = d + 1;
+	size_t head = 1 + (size_t)n * FUZZ_FR_DESC;
+	uint32_t l3 = v6 ? sizeof(struct rte_ipv6_hdr) :
+			   sizeof(struct rte_ipv4_hdr);
+	uint32_t hl = v6 ? l3 + sizeof(struct rte_ipv6_fragment_ext) : l3;
+	uint32_t whole, l4_len;
+
+	if (n == 0 || size < head)
+		return 0;
+	whole = fuzz_wrap_udp(fz.frame, port, v6, d + head,
+			(uint32_t)RTE_MIN(size - head, (size_t)FUZZ_FRAME_MAX));
+	l4_len = whole - (uint32_t)sizeof(struct rte_ether_hdr) - l3;
+	for (unsigned i = 0; i < n; i++, desc += FUZZ_FR_DESC) {
+		uint32_t units = ((uint32_t)desc[0] << 8 | desc[1]) & 0x1fff;
+		uint32_t ofs = units * 8;
+		uint32_t len = (uint32_t)desc[2] << 8 | desc[3];
+		bool more = desc[4] & FUZZ_FR_MORE;
+		uint16_t id = desc[4] & FUZZ_FR_OTHER ? 2 : 1;
+		uint8_t *f = fz.frag;
+		uint8_t *data;
+
+		len = RTE_MIN(len, FUZZ_FRAME_MAX - (uint32_t)
+				sizeof(struct rte_ether_hdr) - hl);
+		memcpy(f, fz.frame, sizeof(struct rte_ether_hdr) + l3);
+		data = f + sizeof(struct rte_ether_hdr) + hl;
+		if (v6) {
+			struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)
+				(f + sizeof(struct rte_ether_hdr));
+			struct rte_ipv6_fragment_ext *fh =
+				(struct rte_ipv6_fragment_ext *)(ip6 + 1);
+
+			ip6->payload_len = rte_cpu_to_be_16((uint16_t)
+					(sizeof(*fh) + len));
+			ip6->proto = IPPROTO_FRAGMENT;
+			fh->next_header = IPPROTO_UDP;
+			fh->reserved = 0;
+			fh->frag_data = rte_cpu_to_be_16((uint16_t)(units << 3 |
+					(more ? 1 : 0)));
+			fh->id = rte_cpu_to_be_32(id);
+		} else {
+			struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)
+				(f + sizeof(struct rte_ether_hdr));
+
+			ip->total_length = rte_cpu_to_be_16((uint16_t)(l3 +
+					len));
+			ip->packet_id = rte_cpu_to_be_16(id);
+			ip->fragment_offset = rte_cpu_to_be_16((uint16_t)(units |
+					(more ? RTE_IPV4_HDR_MF_FLAG : 0)));
+			ip->hdr_checksum = 0;
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		}
+		for (uint32_t k = 0; k < len; k++)
+			data[k] = ofs + k < l4_len ? fz.frame[sizeof(struct
+					rte_ether_hdr) + l3 + ofs + k] : 0;
+		if (rte_ring_enqueue(fz.rx[port], fuzz_mbuf(f, (uint32_t)
+				(data - f) + len, tailroom, i)) < 0)
+			fuzz_die("RX ring full");
+	}
+	return n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -328,6 +424,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	port = data[0] & FUZZ_F_INSIDE;
 	len = (uint32_t)RTE_MIN(size - 1, (size_t)FUZZ_FRAME_MAX);
+	if (data[0] & FUZZ_F_FRAGS) {
+		unsigned n = fuzz_frags(data + 1, size - 1, port,
+				(data[0] & FUZZ_F_IPV6) != 0,
+				(data[0] & FUZZ_F_TAILROOM) != 0);
+
+		if (dp_poll(fz.dp, 0) != n)
+			fuzz_die("dp_poll did not take the fragments");
+		goto done;
+	}
 	if (data[0] & FUZZ_F_UDP) {
 		len = fuzz_wrap_udp(fz.frame, port,
 				(data[0] & FUZZ_F_IPV6) != 0, data + 1,
@@ -335,12 +440,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						(size_t)FUZZ_FRAME_MAX));
 		frame = fz.frame;
 	}
-	m = fuzz_mbuf(frame, len, (data[0] & FUZZ_F_TAILROOM) != 0);
+	m = fuzz_mbuf(frame, len, (data[0] & FUZZ_F_TAILROOM) != 0, 0);
 	if (rte_ring_enqueue(fz.rx[port], m) < 0)
 		fuzz_die("RX ring full");
 	if (dp_poll(fz.dp, 0) != 1)
 		fuzz_die("dp_poll did not take the frame");
+done:
 	fuzz_drain();
+	/* Fragments held wait for the rest of their datagram: give them up
+	 * as their timeout would. */
+	dp_frag_expire(&fz.dp->workers[0], UINT64_MAX / 2);
 	/* Every frame ends in exactly one outcome: all mbufs are back. */
 	if (rte_mempool_avail_count(fz.pool) != fz.pool_avail ||
 	    fz.ext_live != 0) {

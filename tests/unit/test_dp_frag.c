@@ -473,6 +473,25 @@ test_ipv6_atomic_fragment_is_taken_as_it_is(void **state)
 }
 
 static void
+test_ipv6_fragment_header_behind_another_is_dropped(void **state)
+{
+	(void)state;
+	static uint8_t f[FRAME_MAX];
+	unsigned avail = rte_mempool_avail_count(pool);
+	uint64_t bad = ctr("dp_outside_drop_frag_malformed");
+	size_t n = frag6(f, 8, l4a, 0, 64, false);
+
+	/* An atomic fragment whose next header is a fragment header. */
+	f[sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv6_hdr)] =
+		IPPROTO_FRAGMENT;
+	push(0, f, n);
+	run();
+	expect_no_handoff();
+	assert_int_equal(ctr("dp_outside_drop_frag_malformed"), bad + 1);
+	assert_int_equal(rte_mempool_avail_count(pool), avail);
+}
+
+static void
 test_reassembled_datagram_meets_the_acl(void **state)
 {
 	(void)state;
@@ -995,6 +1014,45 @@ test_large_echo_request_is_answered_in_fragments(void **state)
 }
 
 static void
+test_fragments_of_a_tagged_frame_keep_its_tag(void **state)
+{
+	(void)state;
+	static uint8_t f[FRAME_MAX], t[FRAME_MAX];
+	unsigned avail = rte_mempool_avail_count(pool);
+	size_t n = echo_request(f, 3000, false);
+	const uint8_t tag[4] = { 0x81, 0x00, 0x00, 0x2a }; /* VLAN 42 */
+	struct rte_mbuf *m;
+	size_t off = 0;
+	unsigned k = 0;
+
+	/* The same request with an 802.1Q tag after the MAC addresses. */
+	memcpy(t, f, 12);
+	memcpy(t + 12, tag, 4);
+	memcpy(t + 16, f + 12, n - 12);
+	push(0, t, n + 4);
+	run();
+	while (rte_ring_dequeue(tx[0], (void **)&m) == 0) {
+		uint8_t *e = rte_pktmbuf_mtod(m, uint8_t *);
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(e + 18);
+		size_t tot = rte_be_to_cpu_16(ip->total_length);
+
+		assert_memory_equal(e + 12, tag, 4);
+		assert_int_equal(e[16], 0x08);
+		assert_int_equal(rte_pktmbuf_data_len(m), 18 + tot);
+		assert_true(tot <= 1500);
+		assert_int_equal(rte_ipv4_cksum(ip), 0);
+		assert_int_equal((rte_be_to_cpu_16(ip->fragment_offset) &
+				RTE_IPV4_HDR_OFFSET_MASK) * 8, off);
+		off += tot - sizeof(*ip);
+		k++;
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(k, 3);
+	assert_int_equal(off, 3000);
+	assert_int_equal(rte_mempool_avail_count(pool), avail);
+}
+
+static void
 test_ipv4_larger_than_the_mtu_with_df_is_dropped(void **state)
 {
 	(void)state;
@@ -1060,6 +1118,7 @@ main(void)
 		cmocka_unit_test(test_interleaved_datagrams_are_each_handed_off),
 		cmocka_unit_test(test_ipv6_fragments_are_handed_off_once),
 		cmocka_unit_test(test_ipv6_atomic_fragment_is_taken_as_it_is),
+		cmocka_unit_test(test_ipv6_fragment_header_behind_another_is_dropped),
 		cmocka_unit_test(test_reassembled_datagram_meets_the_acl),
 		cmocka_unit_test(test_fragments_from_the_other_port_never_complete_a_datagram),
 		cmocka_unit_test(test_overlapping_fragments_discard_the_datagram),
@@ -1078,6 +1137,7 @@ main(void)
 		cmocka_unit_test(test_ipv6_large_send_leaves_in_fragments_within_the_mtu),
 		cmocka_unit_test(test_forwarded_ipv6_larger_than_the_mtu_is_dropped),
 		cmocka_unit_test(test_large_echo_request_is_answered_in_fragments),
+		cmocka_unit_test(test_fragments_of_a_tagged_frame_keep_its_tag),
 		cmocka_unit_test(test_ipv4_larger_than_the_mtu_with_df_is_dropped),
 		cmocka_unit_test(test_large_403_to_a_fragmented_request_leaves_in_fragments),
 	};

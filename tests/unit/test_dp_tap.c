@@ -814,6 +814,29 @@ test_datagram_the_kernel_sends_from_another_address_is_dropped(void **state)
 	drain();
 }
 
+static void
+test_broadcast_the_kernel_sends_stays_on_the_tap(void **state)
+{
+	(void)state;
+	int fd = udp_socket(AF_INET, our_ip, 0), one = 1;
+	const uint8_t bcast[4] = { 198, 51, 100, 255 };
+	uint64_t before = ctr("dp_outside_drop_tap_local");
+	uint64_t out = ctr("dp_outside_tap_out");
+
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one,
+			sizeof(one)), 0);
+	send_to(fd, AF_INET, bcast, 9, "everyone");
+	for (int i = 0; i < WAIT_POLLS &&
+	     ctr("dp_outside_drop_tap_local") == before; i++) {
+		dp_poll(dp, 0);
+		nap();
+	}
+	assert_true(ctr("dp_outside_drop_tap_local") > before);
+	assert_int_equal(ctr("dp_outside_tap_out"), out);
+	drain();
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -828,6 +851,7 @@ main(void)
 		cmocka_unit_test(test_syn_to_a_closed_port_gets_a_rst),
 		cmocka_unit_test(test_tcp_to_a_port_no_rule_permits_is_denied),
 		cmocka_unit_test(test_datagram_the_kernel_sends_from_another_address_is_dropped),
+		cmocka_unit_test(test_broadcast_the_kernel_sends_stays_on_the_tap),
 	};
 	int fd;
 
