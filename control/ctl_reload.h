@@ -5,7 +5,8 @@
  * `sipedgectl reload` (and SIGHUP) re-read the file the daemon started on
  * (or the embedded default), check it like start-up does, and apply the
  * parts that are published as RCU snapshots or kept by the control
- * thread: dataplane.acl, dataplane.rate_limit.requests_per_second and
+ * thread: dataplane.acl, dataplane.pat.statics,
+ * dataplane.rate_limit.requests_per_second and
  * .burst, domains (the dataplane's permit and the TCP permit), log,
  * presence and users. Everything else sizes or binds something at
  * start-up; if any of it changed the whole reload is refused, naming the

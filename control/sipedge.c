@@ -202,7 +202,9 @@ sipedge_reload(struct sipedge_ctl *c, char *msg, size_t len)
 		edge_cfg_free(ncfg);
 		return -1;
 	}
-	if (dp_set_rate_limit(c->dp,
+	if (dp_set_pat_statics_cfg(c->dp, &ncfg->dataplane, why,
+			sizeof(why)) < 0 ||
+	    dp_set_rate_limit(c->dp,
 			ncfg->dataplane.rate_limit.requests_per_second,
 			ncfg->dataplane.rate_limit.burst) < 0 ||
 	    sipedge_domains(c->dp, &ncfg->domains) < 0 ||
@@ -221,8 +223,8 @@ sipedge_reload(struct sipedge_ctl *c, char *msg, size_t len)
 	c->owned = ncfg;
 	c->cfg = ncfg;
 	c->reloads++;
-	snprintf(msg, len, "reloaded %s (reload %llu): acl, rate limit, "
-			"domains, log, presence and users applied", name,
+	snprintf(msg, len, "reloaded %s (reload %llu): acl, static PAT, rate "
+			"limit, domains, log, presence and users applied", name,
 			(unsigned long long)c->reloads);
 	return 0;
 }

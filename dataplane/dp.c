@@ -456,6 +456,7 @@ dp_create(const struct dp_cfg *cfg, const char *argv0, char *const *extra,
 	    dp_workers_setup(dp, err, errlen) < 0 ||
 	    dp_frag_setup(dp, cfg, err, errlen) < 0 ||
 	    dp_pat_setup(dp, cfg, err, errlen) < 0 ||
+	    dp_set_pat_statics_cfg(dp, cfg, err, errlen) < 0 ||
 	    dp_tap_create(dp, cfg, err, errlen) < 0 ||
 	    dp_set_acl_cfg(dp, cfg, err, errlen) < 0)
 		goto fail;

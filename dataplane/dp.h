@@ -124,6 +124,15 @@ int dp_set_acl(struct dp *dp, const struct dp_acl_rule *rules, unsigned n);
 int dp_set_acl_cfg(struct dp *dp, const struct dp_cfg *cfg, char *err,
 		size_t errlen);
 
+/**
+ * Publish the static PAT of a `dataplane:` section's `pat.statics:`
+ * (RCU, like dp_set_acl(); a reload). Mappings already made through a
+ * static live on until idle.
+ * @return 0, or a negative errno with err set (the old statics stay).
+ */
+int dp_set_pat_statics_cfg(struct dp *dp, const struct dp_cfg *cfg,
+		char *err, size_t errlen);
+
 /** Launch the workers on their lcores. @return 0 or a negative errno. */
 int dp_start(struct dp *dp);
 

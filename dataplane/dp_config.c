@@ -129,7 +129,38 @@ static const cyaml_schema_field_t dp_exception_cfg_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_strval_t dp_pat_proto_strings[] = {
+	{ "udp", DP_ACL_PROTO_UDP },
+	{ "tcp", DP_ACL_PROTO_TCP },
+};
+
+static const cyaml_schema_value_t dp_pat_node_schema = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, 21),
+};
+
+static const cyaml_schema_field_t dp_pat_static_cfg_fields[] = {
+	CYAML_FIELD_ENUM("proto", CYAML_FLAG_STRICT, struct dp_pat_static_cfg,
+			proto, dp_pat_proto_strings,
+			CYAML_ARRAY_LEN(dp_pat_proto_strings)),
+	CYAML_FIELD_UINT("port", CYAML_FLAG_DEFAULT, struct dp_pat_static_cfg,
+			port),
+	CYAML_FIELD_SEQUENCE("to", CYAML_FLAG_POINTER,
+			struct dp_pat_static_cfg, to, &dp_pat_node_schema, 1,
+			DP_PAT_MAX_NODES),
+	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			struct dp_pat_static_cfg, name, 1, 64),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t dp_pat_static_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct dp_pat_static_cfg,
+			dp_pat_static_cfg_fields),
+};
+
 static const cyaml_schema_field_t dp_pat_cfg_fields[] = {
+	CYAML_FIELD_SEQUENCE("statics", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			struct dp_pat_cfg, statics, &dp_pat_static_schema, 0,
+			DP_PAT_MAX_STATICS),
 	CYAML_FIELD_STRING_PTR("ports", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			struct dp_pat_cfg, ports, 1, 16),
 	CYAML_FIELD_UINT("udp_timeout_s", CYAML_FLAG_OPTIONAL,
@@ -520,6 +551,60 @@ dp_pat_check(const struct dp_cfg *cfg, const struct cfg_doc *doc,
 				"%u is not a power of two", n);
 		return -EINVAL;
 	}
+	for (unsigned i = 0; i < cfg->pat.statics_count; i++) {
+		const struct dp_pat_static_cfg *s = &cfg->pat.statics[i];
+		char path[64];
+		uint8_t ip[4];
+		uint16_t port;
+
+		snprintf(path, sizeof(path), "dataplane.pat.statics[%u].port",
+				i);
+		if (s->port == 0 || s->port > 65535 ||
+		    (s->port >= lo && s->port <= hi) ||
+		    s->port == cfg->sip_port) {
+			cfg_errorf(err, doc, path, "%u: must be 1..65535, "
+					"outside the PAT range %u-%u and not "
+					"sip_port", s->port, lo, hi);
+			return -EINVAL;
+		}
+		for (unsigned j = 0; j < i; j++)
+			if (cfg->pat.statics[j].port == s->port &&
+			    cfg->pat.statics[j].proto == s->proto) {
+				cfg_errorf(err, doc, path, "%u: statics[%u] "
+						"has it already", s->port, j);
+				return -EINVAL;
+			}
+		for (unsigned j = 0; j < s->to_count; j++)
+			if (dp_pat_node_parse(s->to[j], ip, &port) < 0) {
+				snprintf(path, sizeof(path),
+						"dataplane.pat.statics[%u].to",
+						i);
+				cfg_errorf(err, doc, path, "'%s' is not an "
+						"IPv4 address:port", s->to[j]);
+				return -EINVAL;
+			}
+	}
+	return 0;
+}
+
+int
+dp_pat_node_parse(const char *s, uint8_t ip[4], uint16_t *port)
+{
+	const char *colon = strrchr(s, ':');
+	char tmp[INET_ADDRSTRLEN];
+	unsigned long v;
+	char *e;
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(tmp))
+		return -EINVAL;
+	memcpy(tmp, s, (size_t)(colon - s));
+	tmp[colon - s] = '\0';
+	if (inet_pton(AF_INET, tmp, ip) != 1)
+		return -EINVAL;
+	v = strtoul(colon + 1, &e, 10);
+	if (colon[1] == '\0' || *e != '\0' || v == 0 || v > 65535)
+		return -EINVAL;
+	*port = (uint16_t)v;
 	return 0;
 }
 

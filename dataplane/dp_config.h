@@ -175,6 +175,8 @@
  *     udp_timeout_s: 300     # a UDP mapping idle this long ends (1..86400)
  *     tcp_timeout_s: 7200    # a TCP mapping idle this long ends (10..7d)
  *     table_size: 16384      # mappings per worker (2^n, 64..2^20)
+ *     statics:               # outside port -> inside node(s)
+ *       - { proto: tcp, port: 5269, to: ["192.0.2.11:5269"], name: xmpp }
  * UDP and TCP that an inside node sends to a destination reached through
  * the outside port, and that the inside port's ACL permits, leave with
  * the outside address and a port of the range. Each worker owns an equal
@@ -193,7 +195,21 @@
  * Record-Route (and SDP c=/o= addresses) carrying the node's address and
  * port are given the outside address and PAT port; inbound a response's
  * top Via and a request's Request-URI are restored. Unparsable SIP is
- * dropped (drop_pat_alg). Media (RTP) is not translated. Restart only.
+ * dropped (drop_pat_alg). Media (RTP) is not translated. The range, the
+ * timeouts and table_size need a restart; statics reload.
+ *
+ * Static PAT (issue: XMPP federation, TCP 5269, passes as firewalled
+ * traffic to inside nodes): a UDP or TCP datagram to the appliance's
+ * outside IPv4 address at a static's port that the outside ACL permits
+ * (the static opens nothing by itself: give it an ACL rule) goes to one
+ * of its nodes, chosen by a hash of the source address and port so that
+ * a connection sticks to one node, with a mapping (the table above, idle
+ * timeouts alike) through which the node's replies leave translated back
+ * from the outside address and the static's port, before the inside ACL.
+ * A datagram from a node's static address and port with no mapping is
+ * dropped (drop_pat_no_session). At most 16 statics of 1..8 nodes; the
+ * port may be neither in the PAT range nor sip_port; no SIP ALG on
+ * statics. Counted as pat_static_in / pat_static_out.
  *
  * The kernel's ephemeral ports (net.ipv4.ip_local_port_range, also used
  * for IPv6; Linux's default 32768-60999) must stay outside the PAT's port
@@ -281,13 +297,35 @@ struct dp_exception_cfg {
 	uint32_t tcp_closing_timeout_s; /**< FIN/RST, unanswered SYN; 0: 10 */
 };
 
+/** Most static PAT entries, and inside nodes behind one. */
+#define DP_PAT_MAX_STATICS 16
+/** Most nodes behind one static. */
+#define DP_PAT_MAX_NODES 8
+
+/** One `pat.statics:` entry: an outside port to inside node(s). */
+struct dp_pat_static_cfg {
+	int proto;               /**< enum dp_acl_proto: udp or tcp */
+	uint32_t port;           /**< the appliance's outside port */
+	char **to;               /**< "a.b.c.d:port" of each node */
+	unsigned to_count;       /**< entries in to (1..DP_PAT_MAX_NODES) */
+	char *name;              /**< label, optional */
+};
+
 /** `pat:` dynamic port address translation of the inside nodes. */
 struct dp_pat_cfg {
 	char *ports;            /**< "lo-hi"; NULL: 20000-29999 */
 	uint32_t udp_timeout_s; /**< idle UDP mapping ends; 0: 300 */
 	uint32_t tcp_timeout_s; /**< idle TCP mapping ends; 0: 7200 */
 	uint32_t table_size;    /**< mappings per worker (2^n); 0: 16384 */
+	struct dp_pat_static_cfg *statics; /**< statics:, in order */
+	unsigned statics_count; /**< entries in statics */
 };
+
+/**
+ * Parse a static PAT node "a.b.c.d:port".
+ * @return 0, or -EINVAL.
+ */
+int dp_pat_node_parse(const char *s, uint8_t ip[4], uint16_t *port);
 
 /** The PAT range when the config names none. */
 #define DP_PAT_PORTS_DEFAULT "20000-29999"

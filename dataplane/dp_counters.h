@@ -95,7 +95,10 @@
 	_(DP_DROP_PAT_RING_FULL, "drop_pat_ring_full", "dropped: the owning worker's PAT ring full") \
 	_(DP_DROP_PAT_PROTO, "drop_pat_proto", "dropped: forwarding permitted for a datagram neither UDP nor TCP, or not leaving by the outside port") \
 	_(DP_PAT_ALG, "pat_alg", "SIP messages the PAT's ALG rewrote") \
-	_(DP_DROP_PAT_ALG, "drop_pat_alg", "dropped: SIP through the PAT that could not be parsed or rewritten")
+	_(DP_DROP_PAT_ALG, "drop_pat_alg", "dropped: SIP through the PAT that could not be parsed or rewritten") \
+	_(DP_PAT_STATIC_IN, "pat_static_in", "datagrams to a static PAT port sent on to an inside node") \
+	_(DP_PAT_STATIC_OUT, "pat_static_out", "a static node's datagrams sent out from the static's port") \
+	_(DP_DROP_PAT_NO_SESSION, "drop_pat_no_session", "dropped: from a static node's port with no mapping")
 
 /** Counter ids within a port's block. */
 enum dp_ctr { STATS_ENUM(DP_CTR_LIST) DP_CTR__COUNT };

@@ -309,6 +309,10 @@ dp_ipv4(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		return dp_drop(w, p, m, DP_DROP_IP_NOT_OURS);
 	/* Trailing Ethernet padding is not part of the datagram. */
 	rte_pktmbuf_trim(m, (uint16_t)(f->len - f->l3_off - tot));
+	/* Policy step 0 inside: a static node's replies (dp_pat.c). */
+	if (fwd && dp_pat_static_out(w, p, m, ip, (uint8_t *)ip + ihl,
+			tot - ihl))
+		return;
 	/* Policy step 0: return traffic of PAT mappings, then of the
 	 * appliance's own flows. */
 	if (!fwd && dp_pat_in(w, p, m, ip, (uint8_t *)ip + ihl, tot - ihl))
@@ -638,6 +642,10 @@ dp_input_acl(struct dp_worker *w, struct dp_port *p)
 		/* Policy step 2 onwards. */
 		if (pk->fwd)
 			dp_pat_out(w, p, pk->m);
+		else if (pk->family == AF_INET &&
+			 dp_pat_static_in(w, p, pk->m, pk->l3, pk->l4,
+				 pk->l4_len))
+			continue;
 		else if (pk->family == AF_INET)
 			dp_ipv4_l4(w, p, pk);
 		else

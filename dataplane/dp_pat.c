@@ -51,6 +51,7 @@ struct dp_pat_key {
 struct dp_pat_slot {
 	struct dp_pat_key key;
 	uint64_t expires;  /* TSC deadline; 0: free */
+	uint16_t ext_port; /* a static's outside port; 0: base + index */
 };
 
 struct dp_pat {
@@ -72,7 +73,24 @@ static uint16_t dp_pat_lo, dp_pat_hi;
 static uint32_t dp_pat_share;
 
 /* Why a handed-over frame came: which stage finishes it (m->hash.usr). */
-enum { DP_PAT_DIR_OUT = 1, DP_PAT_DIR_IN = 2 };
+enum {
+	DP_PAT_DIR_OUT = 1,        /* dynamic, outbound */
+	DP_PAT_DIR_IN = 2,         /* dynamic, return */
+	DP_PAT_DIR_STATIC_IN = 3,  /* to a static's port, ACL passed */
+	DP_PAT_DIR_STATIC_OUT = 4, /* a static node's reply */
+};
+
+/* The statics as the workers read them (an RCU snapshot). */
+struct dp_pat_statics {
+	unsigned n;
+	struct {
+		uint8_t proto;
+		uint16_t port;                        /* network order */
+		unsigned n_to;
+		uint32_t to_ip[DP_PAT_MAX_NODES];     /* network order */
+		uint16_t to_port[DP_PAT_MAX_NODES];   /* network order */
+	} e[DP_PAT_MAX_STATICS];
+};
 
 int
 dp_pat_setup(struct dp *dp, const struct dp_cfg *cfg, char *err,
@@ -141,6 +159,62 @@ nomem:
 	return -ENOMEM;
 }
 
+static void
+dp_pat_statics_free(void *s)
+{
+	rte_free(s);
+}
+
+int
+dp_set_pat_statics_cfg(struct dp *dp, const struct dp_cfg *cfg, char *err,
+		size_t errlen)
+{
+	const struct dp_pat_cfg *pc = &cfg->pat;
+	struct dp_pat_statics *s;
+
+	if (pc->statics_count > DP_PAT_MAX_STATICS) {
+		snprintf(err, errlen, "pat.statics: more than %u",
+				DP_PAT_MAX_STATICS);
+		return -EINVAL;
+	}
+	s = rte_zmalloc("dp_pat_statics", sizeof(*s), 0);
+	if (s == NULL) {
+		snprintf(err, errlen, "pat.statics: out of memory");
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < pc->statics_count; i++) {
+		const struct dp_pat_static_cfg *c = &pc->statics[i];
+
+		if (c->to_count == 0 || c->to_count > DP_PAT_MAX_NODES ||
+		    c->port == 0 || c->port > 65535) {
+			snprintf(err, errlen, "pat.statics[%u]: bad port or "
+					"nodes", i);
+			rte_free(s);
+			return -EINVAL;
+		}
+		s->e[i].proto = c->proto == DP_ACL_PROTO_TCP ? IPPROTO_TCP :
+							       IPPROTO_UDP;
+		s->e[i].port = rte_cpu_to_be_16((uint16_t)c->port);
+		s->e[i].n_to = c->to_count;
+		for (unsigned j = 0; j < c->to_count; j++) {
+			uint16_t port;
+
+			if (dp_pat_node_parse(c->to[j],
+					(uint8_t *)&s->e[i].to_ip[j],
+					&port) < 0) {
+				snprintf(err, errlen, "pat.statics[%u].to: "
+						"'%s'", i, c->to[j]);
+				rte_free(s);
+				return -EINVAL;
+			}
+			s->e[i].to_port[j] = rte_cpu_to_be_16(port);
+		}
+	}
+	s->n = pc->statics_count;
+	dp_snapshot_swap((void **)&dp->pat_statics, s, dp_pat_statics_free);
+	return 0;
+}
+
 void
 dp_pat_teardown(struct dp *dp)
 {
@@ -162,6 +236,8 @@ dp_pat_teardown(struct dp *dp)
 		rte_free(w->pat);
 		w->pat = NULL;
 	}
+	rte_free(dp->pat_statics);
+	dp->pat_statics = NULL;
 }
 
 unsigned
@@ -296,6 +372,7 @@ dp_pat_out_owned(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		}
 		idx = t->free_stk[--t->n_free];
 		t->slot[idx].key = *k;
+		t->slot[idx].ext_port = 0;
 		t->live++;
 		dp_count(w, p, DP_PAT_NEW, 1);
 	}
@@ -306,12 +383,16 @@ dp_pat_out_owned(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 		return;
 	}
+	/* A static's mapping (its port) if the static was reloaded away
+	 * while the mapping lives on. */
+	uint16_t ext = t->slot[idx].ext_port ? t->slot[idx].ext_port :
+					       (uint16_t)(t->base + idx);
+
 	if (dp_pat_is_sip(w, k) && !dp_pat_alg_run(w, p, m, ip, true,
-			k->in_ip, rte_be_to_cpu_16(k->in_port), out->ip4,
-			(uint16_t)(t->base + idx)))
+			k->in_ip, rte_be_to_cpu_16(k->in_port), out->ip4, ext))
 		return;
 	ip->src_addr = out->ip4;
-	uint16_t port = rte_cpu_to_be_16((uint16_t)(t->base + idx));
+	uint16_t port = rte_cpu_to_be_16(ext);
 
 	memcpy(l4, &port, 2);
 	dp_pat_finish(ip, l4);
@@ -392,7 +473,7 @@ dp_pat_in_owned(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m)
 		return false;
 	struct dp_pat_slot *s = &t->slot[idx];
 
-	if (s->expires == 0 || w->now >= s->expires ||
+	if (s->expires == 0 || w->now >= s->expires || s->ext_port != 0 ||
 	    s->key.proto != ip->next_proto_id || s->key.r_ip != ip->src_addr ||
 	    s->key.r_port != sport)
 		return false;
@@ -446,6 +527,219 @@ dp_pat_in(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
 	return false;
 }
 
+/*
+ * Static PAT. The key of a static's mapping is the node's tuple, as for
+ * a dynamic one; its slot carries the static's port instead of base +
+ * index (the index's own port is left unused while it lives).
+ */
+
+/* The static of proto/port (network order) in s, or -1. */
+static int
+dp_pat_static_find(const struct dp_pat_statics *s, uint8_t proto,
+		uint16_t port)
+{
+	for (unsigned i = 0; s != NULL && i < s->n; i++)
+		if (s->e[i].proto == proto && s->e[i].port == port)
+			return (int)i;
+	return -1;
+}
+
+/* Is addr:port (network order) a node of some static for proto? Sets
+ * *ext to that static's port. */
+static bool
+dp_pat_static_node(const struct dp_pat_statics *s, uint8_t proto,
+		uint32_t addr, uint16_t port, uint16_t *ext)
+{
+	for (unsigned i = 0; s != NULL && i < s->n; i++) {
+		if (s->e[i].proto != proto)
+			continue;
+		for (unsigned j = 0; j < s->e[i].n_to; j++)
+			if (s->e[i].to_ip[j] == addr &&
+			    s->e[i].to_port[j] == port) {
+				*ext = s->e[i].port;
+				return true;
+			}
+	}
+	return false;
+}
+
+/* The mapping key of a datagram to static e from ip/l4 (its node by a
+ * hash of the source, so that a connection sticks to one node). */
+static void
+dp_pat_static_key(const struct dp_pat_statics *s, int e,
+		const struct rte_ipv4_hdr *ip, const uint8_t *l4,
+		struct dp_pat_key *k)
+{
+	uint32_t src[2] = { ip->src_addr, 0 };
+	unsigned node;
+
+	memcpy(&src[1], l4, 2);
+	node = rte_jhash(src, sizeof(src), 0) % s->e[e].n_to;
+	memset(k, 0, sizeof(*k));
+	k->proto = ip->next_proto_id;
+	k->in_ip = s->e[e].to_ip[node];
+	k->in_port = s->e[e].to_port[node];
+	k->r_ip = ip->src_addr;
+	memcpy(&k->r_port, l4, 2);
+}
+
+/* A datagram to a static on its owner: map, translate, send inside. */
+static void
+dp_pat_static_in_owned(struct dp_worker *w, struct dp_port *p,
+		struct rte_mbuf *m)
+{
+	const struct dp_pat_statics *s = rcu_dereference(w->dp->pat_statics);
+	struct rte_ipv4_hdr *ip = dp_pat_l3(m);
+	uint8_t *l4 = (uint8_t *)ip + (ip->version_ihl & 0x0f) * 4;
+	struct dp_pat *t = w->pat;
+	struct dp_pat_key k;
+	uint16_t dport;
+	uint32_t idx;
+	void *data;
+	int e;
+
+	memcpy(&dport, l4 + 2, 2);
+	e = dp_pat_static_find(s, ip->next_proto_id, dport);
+	if (e < 0) {
+		/* Reloaded away in between. */
+		dp_count(w, p, DP_DROP_PAT_NO_SESSION, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_pat_static_key(s, e, ip, l4, &k);
+	if (rte_hash_lookup_data(t->h, &k, &data) >= 0) {
+		idx = (uint32_t)(uintptr_t)data;
+	} else {
+		if (t->n_free == 0 ||
+		    rte_hash_add_key_data(t->h, &k, (void *)(uintptr_t)
+				t->free_stk[t->n_free - 1]) < 0) {
+			dp_count(w, p, DP_DROP_PAT_FULL, 1);
+			rte_pktmbuf_free(m);
+			return;
+		}
+		idx = t->free_stk[--t->n_free];
+		t->slot[idx].key = k;
+		t->slot[idx].ext_port = rte_be_to_cpu_16(dport);
+		t->live++;
+		dp_count(w, p, DP_PAT_NEW, 1);
+	}
+	t->slot[idx].expires = w->now + dp_pat_timeout(t, k.proto);
+	ip->dst_addr = k.in_ip;
+	memcpy(l4 + 2, &k.in_port, 2);
+	if (!dp_pat_finish(ip, l4)) {
+		dp_count(w, p, DP_DROP_IP_TTL, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_count(w, p, DP_PAT_STATIC_IN, 1);
+	dp_output(w, &w->dp->ports[DP_PORT_INSIDE], m, AF_INET,
+			(const uint8_t *)&ip->dst_addr, false);
+}
+
+bool
+dp_pat_static_in(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		const struct rte_ipv4_hdr *ip, const uint8_t *l4,
+		uint32_t l4_len)
+{
+	const struct dp_pat_statics *s = rcu_dereference(w->dp->pat_statics);
+	uint8_t proto = ip->next_proto_id;
+	struct dp_pat_key k;
+	uint16_t dport;
+	int e;
+
+	if (w->pat == NULL || s == NULL || s->n == 0 ||
+	    p->role != DP_PORT_OUTSIDE ||
+	    (proto != IPPROTO_UDP && proto != IPPROTO_TCP) ||
+	    l4_len < (proto == IPPROTO_UDP ? sizeof(struct rte_udp_hdr) :
+					     sizeof(struct rte_tcp_hdr)))
+		return false;
+	memcpy(&dport, l4 + 2, 2);
+	e = dp_pat_static_find(s, proto, dport);
+	if (e < 0)
+		return false;
+	dp_pat_static_key(s, e, ip, l4, &k);
+	unsigned owner = rte_jhash(&k, sizeof(k), 0) % w->dp->n_workers;
+
+	if (owner != w->id)
+		dp_pat_handover(w, p, m, owner, DP_PAT_DIR_STATIC_IN);
+	else
+		dp_pat_static_in_owned(w, p, m);
+	return true;
+}
+
+/* A static node's reply on its owner: only through a live mapping. */
+static void
+dp_pat_static_out_owned(struct dp_worker *w, struct dp_port *p,
+		struct rte_mbuf *m)
+{
+	struct dp_pat *t = w->pat;
+	struct dp_port *out = &w->dp->ports[DP_PORT_OUTSIDE];
+	struct dp_pat_key k;
+	void *data;
+
+	dp_pat_key_out(m, &k);
+	struct rte_ipv4_hdr *ip = dp_pat_l3(m);
+	uint8_t *l4 = (uint8_t *)ip + (ip->version_ihl & 0x0f) * 4;
+
+	if (rte_hash_lookup_data(t->h, &k, &data) < 0) {
+		dp_count(w, p, DP_DROP_PAT_NO_SESSION, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	struct dp_pat_slot *sl = &t->slot[(uint32_t)(uintptr_t)data];
+
+	if (sl->ext_port == 0 || w->now >= sl->expires) {
+		dp_count(w, p, DP_DROP_PAT_NO_SESSION, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	sl->expires = w->now + dp_pat_timeout(t, k.proto);
+	uint16_t port = rte_cpu_to_be_16(sl->ext_port);
+
+	ip->src_addr = out->ip4;
+	memcpy(l4, &port, 2);
+	if (!dp_pat_finish(ip, l4)) {
+		dp_count(w, p, DP_DROP_IP_TTL, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_count(w, p, DP_PAT_STATIC_OUT, 1);
+	dp_output(w, out, m, AF_INET, (const uint8_t *)&ip->dst_addr, false);
+}
+
+bool
+dp_pat_static_out(struct dp_worker *w, struct dp_port *p, struct rte_mbuf *m,
+		const struct rte_ipv4_hdr *ip, const uint8_t *l4,
+		uint32_t l4_len)
+{
+	const struct dp_pat_statics *s = rcu_dereference(w->dp->pat_statics);
+	uint8_t proto = ip->next_proto_id;
+	struct dp_pat_key k;
+	uint16_t sport, ext;
+
+	if (w->pat == NULL || s == NULL || s->n == 0 ||
+	    (proto != IPPROTO_UDP && proto != IPPROTO_TCP) ||
+	    l4_len < (proto == IPPROTO_UDP ? sizeof(struct rte_udp_hdr) :
+					     sizeof(struct rte_tcp_hdr)))
+		return false;
+	memcpy(&sport, l4, 2);
+	if (!dp_pat_static_node(s, proto, ip->src_addr, sport, &ext))
+		return false;
+	memset(&k, 0, sizeof(k));
+	k.proto = proto;
+	k.in_ip = ip->src_addr;
+	k.r_ip = ip->dst_addr;
+	k.in_port = sport;
+	memcpy(&k.r_port, l4 + 2, 2);
+	unsigned owner = rte_jhash(&k, sizeof(k), 0) % w->dp->n_workers;
+
+	if (owner != w->id)
+		dp_pat_handover(w, p, m, owner, DP_PAT_DIR_STATIC_OUT);
+	else
+		dp_pat_static_out_owned(w, p, m);
+	return true;
+}
+
 unsigned
 dp_pat_poll(struct dp_worker *w, uint64_t now, unsigned budget)
 {
@@ -462,6 +756,16 @@ dp_pat_poll(struct dp_worker *w, uint64_t now, unsigned budget)
 		struct rte_mbuf *m = pkts[i];
 		struct dp_pat_key k;
 
+		if (m->hash.usr == DP_PAT_DIR_STATIC_IN) {
+			dp_pat_static_in_owned(w,
+					&w->dp->ports[DP_PORT_OUTSIDE], m);
+			continue;
+		}
+		if (m->hash.usr == DP_PAT_DIR_STATIC_OUT) {
+			dp_pat_static_out_owned(w,
+					&w->dp->ports[DP_PORT_INSIDE], m);
+			continue;
+		}
 		if (m->hash.usr == DP_PAT_DIR_OUT) {
 			struct dp_port *in = &w->dp->ports[DP_PORT_INSIDE];
 

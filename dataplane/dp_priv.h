@@ -26,6 +26,7 @@
 #define DP_MAX_WORKERS DP_CFG_MAX_WORKERS
 
 struct dp_neigh_table;
+struct dp_pat_statics;
 struct dp_frag;
 struct dp_tap;
 struct dp_xflow;
@@ -201,6 +202,7 @@ struct dp {
 	struct dp_acl *acl;              /**< ACL tables (RCU; never NULL
 					  *   once created) */
 	struct dp_rl_settings *rl_set;   /**< rate-limit settings (RCU) */
+	struct dp_pat_statics *pat_statics; /**< static PAT (RCU) */
 	uint64_t rl_gen;                 /**< last gen published */
 	unsigned acl_gen;                /**< names rte_acl contexts uniquely */
 	/** Stats id + 1 of each config rule's {permit, deny} pair per port;
@@ -642,5 +644,24 @@ unsigned dp_pat_poll(struct dp_worker *w, uint64_t now, unsigned budget);
 
 /** Live mappings of worker w (tests, stats). */
 unsigned dp_pat_count(const struct dp_worker *w);
+
+/**
+ * Static PAT, after the outside ACL permitted an IPv4 datagram to the
+ * appliance: one to a static's port goes to one of its nodes (or to the
+ * worker owning the mapping). @return true when m was taken.
+ */
+bool dp_pat_static_in(struct dp_worker *w, struct dp_port *p,
+		struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+		const uint8_t *l4, uint32_t l4_len);
+
+/**
+ * Static PAT, before the inside ACL: a datagram from a static node's
+ * address and port leaves through its mapping (translated from the
+ * static's port), or is dropped (drop_pat_no_session).
+ * @return true when m was taken; false: not from a static node.
+ */
+bool dp_pat_static_out(struct dp_worker *w, struct dp_port *p,
+		struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+		const uint8_t *l4, uint32_t l4_len);
 
 #endif

@@ -57,6 +57,41 @@ check "the peer got the INVITE and the ACK" wait "$SIPP_BG_PID"
 check "the INVITE left in fragments" \
 	test "$(stat dp_outside_frag_tx_datagrams)" -gt "$frags"
 
+# --- static PAT: XMPP federation (TCP 5269) to an inside node ----------------
+
+# An XMPP-ish server on the inside node 192.0.2.11:5269 (the default
+# config's static) that answers each line with "ok " + the line.
+in_ns in python3 - <<'PY' &
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("192.0.2.11", 5269))
+s.listen(1)
+s.settimeout(20)
+c, peer = s.accept()
+c.settimeout(10)
+line = c.recv(200)
+c.sendall(b"ok " + line + b" from " + peer[0].encode())
+c.close()
+PY
+xmpp=$!
+track "$xmpp"
+sleep 0.5
+st_in=$(stat dp_outside_pat_static_in)
+reply=$(in_ns out python3 - "$LAB_OUT_APPLIANCE4" <<'PY'
+import socket, sys
+c = socket.create_connection((sys.argv[1], 5269), timeout=10)
+c.sendall(b"<stream>")
+print(c.recv(200).decode())
+PY
+)
+check_eq "TCP to 198.51.100.1:5269 reaches the inside node and its answer comes back" \
+	"ok <stream> from $LAB_OUT_PEER4" "$reply"
+check "counted as static PAT both ways" \
+	test "$(stat dp_outside_pat_static_in)" -gt "$st_in" -a \
+	"$(stat dp_inside_pat_static_out)" -gt 0
+wait "$xmpp" 2>/dev/null || true
+
 lab_down
 check "scripts/lab down" lab_is_gone
 tap_done
