@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The domain permit for the control plane (see ctl_permit.h). Same
- * semantics as dataplane/dp_permit.c, whose tables live in DPDK memory;
- * this one is plain heap, used on the control thread.
+ * The domain permit for the control plane (see ctl_permit.h): the rule
+ * of platform/sip/sip_domset, as the dataplane applies it to UDP, with
+ * the appliance's addresses (and the one a request arrived on) for the
+ * Request-URI check.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -10,22 +11,12 @@
 #include <string.h>
 
 #include "control/ctl_permit.h"
-#include "platform/sip/sip.h"
-
-/* One domain: a slice into the table's string block, lower case. */
-struct ctl_permit_dom {
-	struct sstr name;
-	bool subdomains;
-};
+#include "platform/sip/sip_domset.h"
 
 struct ctl_permit {
-	struct ctl_permit_dom *local;
-	unsigned n_local;
-	struct ctl_permit_dom *permitted;
-	unsigned n_permitted;
+	struct sip_domset *set;
 	struct netaddr *own;
 	unsigned n_own;
-	char *strings;
 };
 
 const char *
@@ -40,39 +31,19 @@ ctl_permit_verdict_str(enum ctl_permit_verdict v)
 	return (unsigned)v < CTL_PERMIT__COUNT ? names[v] : "unknown";
 }
 
-/* A host without its trailing dot (an absolute name). */
-static inline struct sstr
-ctl_permit_host_norm(struct sstr h)
-{
-	if (h.len > 1 && h.p[h.len - 1] == '.')
-		h.len--;
-	return h;
-}
-
-static bool
-ctl_permit_dom_match(const struct ctl_permit_dom *d, unsigned n,
-		struct sstr host)
-{
-	host = ctl_permit_host_norm(host);
-	for (unsigned i = 0; i < n; i++) {
-		struct sstr name = d[i].name;
-
-		if (sstr_eq_nocase(host, name))
-			return true;
-		/* a.b.partner.example: the name, preceded by a dot. */
-		if (d[i].subdomains && host.len > name.len + 1 &&
-		    host.p[host.len - name.len - 1] == '.' &&
-		    sstr_has_suffix_nocase(host, name))
-			return true;
-	}
-	return false;
-}
+/* What sip_domset_judge() asks: the permit and the arrival address. */
+struct ctl_permit_ctx {
+	const struct ctl_permit *p;
+	const struct netaddr *local;
+};
 
 /* The Request-URI's host is one of the appliance's addresses. */
 static bool
-ctl_permit_is_ours(const struct ctl_permit *p, const struct sip_uri *u,
-		const struct netaddr *local)
+ctl_permit_is_ours(const struct sip_uri *u, void *arg)
 {
+	const struct ctl_permit_ctx *c = arg;
+	const struct ctl_permit *p = c->p;
+	const struct netaddr *local = c->local;
 	char tmp[INET6_ADDRSTRLEN];
 	uint8_t a[16];
 	int family = u->host_is_ipv6 ? AF_INET6 : AF_INET;
@@ -100,42 +71,16 @@ enum ctl_permit_verdict
 ctl_permit_check(const struct ctl_permit *p, const struct sip_msg *m,
 		const struct netaddr *local)
 {
-	struct sip_nameaddr id, to;
-	enum sip_hdr_type which;
-	struct sstr tov, rs;
-	struct sip_uri ru;
+	struct ctl_permit_ctx c = { p, local };
 
-	if (sip_msg_identity(m, &id, &which) < 0 ||
-	    (id.uri.scheme != SIP_URI_SIP && id.uri.scheme != SIP_URI_SIPS) ||
-	    !ctl_permit_dom_match(p->permitted, p->n_permitted, id.uri.host))
-		return CTL_PERMIT_DENY_IDENTITY;
-	/* In a dialog: the dialog layer matches it (481 when none). */
-	tov = sip_msg_hdr_value(m, SIP_HDR_TO);
-	if (sip_nameaddr_parse(tov.p, sstr_end(tov), &to) == 0 && to.tag.len)
+	switch (sip_domset_judge(p->set, m, ctl_permit_is_ours, &c)) {
+	case SIP_DOMSET_PASS:
 		return CTL_PERMIT_PASS;
-	rs = sip_msg_slice(m, m->ruri);
-	if (sip_uri_parse(rs.p, sstr_end(rs), &ru) < 0 ||
-	    (ru.scheme != SIP_URI_SIP && ru.scheme != SIP_URI_SIPS))
+	case SIP_DOMSET_DENY_RURI:
 		return CTL_PERMIT_DENY_RURI;
-	if (ctl_permit_is_ours(p, &ru, local) ||
-	    ctl_permit_dom_match(p->local, p->n_local, ru.host))
-		return CTL_PERMIT_PASS;
-	return CTL_PERMIT_DENY_RURI;
-}
-
-/* Copy a name lower-cased, without a trailing dot; returns its slice. */
-static struct sstr
-ctl_permit_copy(char **at, const char *name)
-{
-	size_t n = strlen(name);
-	char *p = *at;
-
-	if (n > 1 && name[n - 1] == '.')
-		n--;
-	for (size_t i = 0; i < n; i++)
-		p[i] = sstr_lower(name[i]);
-	*at = p + n;
-	return (struct sstr){ p, (uint32_t)n };
+	default:
+		return CTL_PERMIT_DENY_IDENTITY;
+	}
 }
 
 struct ctl_permit *
@@ -144,37 +89,32 @@ ctl_permit_create(const struct policy_domains_cfg *dom,
 {
 	static const struct policy_domains_cfg none;
 	struct ctl_permit *p = calloc(1, sizeof(*p));
-	size_t bytes = 1;
-	char *at;
+	const char **names = NULL;
+	bool *subs = NULL;
 
 	if (p == NULL)
 		return NULL;
 	if (dom == NULL)
 		dom = &none;
-	for (unsigned i = 0; i < dom->local_count; i++)
-		bytes += strlen(dom->local[i]);
-	for (unsigned i = 0; i < dom->permitted_count; i++)
-		bytes += strlen(dom->permitted[i].domain);
-	p->local = calloc(dom->local_count + 1, sizeof(*p->local));
-	p->permitted = calloc(dom->permitted_count + 1, sizeof(*p->permitted));
+	names = calloc(dom->permitted_count + 1, sizeof(*names));
+	subs = calloc(dom->permitted_count + 1, sizeof(*subs));
 	p->own = calloc(n_own + 1, sizeof(*p->own));
-	p->strings = malloc(bytes);
-	if (p->local == NULL || p->permitted == NULL || p->own == NULL ||
-	    p->strings == NULL) {
+	if (names != NULL && subs != NULL) {
+		for (unsigned i = 0; i < dom->permitted_count; i++) {
+			names[i] = dom->permitted[i].domain;
+			subs[i] = dom->permitted[i].subdomains;
+		}
+		p->set = sip_domset_create((const char *const *)dom->local,
+				dom->local_count, names, subs,
+				dom->permitted_count);
+	}
+	free(names);
+	free(subs);
+	if (p->set == NULL || p->own == NULL) {
 		ctl_permit_destroy(p);
 		errno = ENOMEM;
 		return NULL;
 	}
-	at = p->strings;
-	for (unsigned i = 0; i < dom->local_count; i++)
-		p->local[i].name = ctl_permit_copy(&at, dom->local[i]);
-	for (unsigned i = 0; i < dom->permitted_count; i++) {
-		p->permitted[i].name = ctl_permit_copy(&at,
-				dom->permitted[i].domain);
-		p->permitted[i].subdomains = dom->permitted[i].subdomains;
-	}
-	p->n_local = dom->local_count;
-	p->n_permitted = dom->permitted_count;
 	if (n_own > 0)
 		memcpy(p->own, own, n_own * sizeof(*own));
 	p->n_own = n_own;
@@ -186,9 +126,7 @@ ctl_permit_destroy(struct ctl_permit *p)
 {
 	if (p == NULL)
 		return;
-	free(p->local);
-	free(p->permitted);
+	sip_domset_free(p->set);
 	free(p->own);
-	free(p->strings);
 	free(p);
 }

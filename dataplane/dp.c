@@ -646,7 +646,7 @@ dp_destroy(struct dp *dp)
 	dp_frag_teardown(dp);
 	for (unsigned r = 0; r < DP_PORT__COUNT; r++)
 		dp_neigh_free(&dp->ports[r]);
-	dp_domains_free(dp->domains);
+	dp_domains_free_any(dp->domains);
 	dp_acl_free(dp->acl);
 	rte_free(dp->rl_set);
 	rte_mempool_free(dp->pool);

@@ -71,20 +71,7 @@ struct dp_meta {
 	uint8_t nexthop[16];    /**< output: held for this next hop */
 };
 
-/** A domain as the workers compare it: lower case, no trailing dot. */
-struct dp_dom {
-	struct sstr name;  /**< points into dp_domains.strings */
-	bool subdomains;   /**< subdomains match too */
-};
-
-/** The domain tables the workers read (immutable once published). */
-struct dp_domains {
-	unsigned n_local;           /**< local domains */
-	unsigned n_permitted;       /**< permitted federated domains */
-	struct dp_dom *local;       /**< n_local entries */
-	struct dp_dom *permitted;   /**< n_permitted entries */
-	char *strings;              /**< the names, one allocation */
-};
+struct sip_domset;
 
 /** One source's token bucket (tokens in 1/tsc_hz units). */
 struct dp_rl_bucket {
@@ -198,7 +185,7 @@ struct dp {
 	atomic_bool stop;                /**< workers leave their loop */
 	bool running;                    /**< dp_start() launched them */
 	struct rte_ring *ctl_tx;         /**< control plane to wire (MP/SC) */
-	struct dp_domains *domains;      /**< domain permit tables (RCU) */
+	struct sip_domset *domains;      /**< domain permit tables (RCU) */
 	struct dp_acl *acl;              /**< ACL tables (RCU; never NULL
 					  *   once created) */
 	struct dp_rl_settings *rl_set;   /**< rate-limit settings (RCU) */
@@ -304,9 +291,8 @@ void dp_rl_free(struct dp_worker *w);
 bool dp_rl_allow(struct dp_worker *w, const struct netaddr *src,
 		uint64_t now);
 
-/** Free domain tables (NULL is a no-op). */
-void dp_domains_free(struct dp_domains *t);
-/** dp_domains_free() for dp_snapshot_swap(). */
+/** Free domain tables (a struct sip_domset; NULL is a no-op), for
+ * dp_snapshot_swap(). */
 void dp_domains_free_any(void *t);
 
 /**
