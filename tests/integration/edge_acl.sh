@@ -79,8 +79,17 @@ for side in out in; do
 		"$((deny + 2))" "$(stat "dp_${port}_drop_acl_default")"
 	check_eq "$port: not counted as a closed UDP port" \
 		"$closed" "$(stat "dp_${port}_drop_udp_port")"
-	# Rule 4 (outside) and 10 (inside) of the default config: icmp.
-	rule=$([[ $port == outside ]] && echo 4 || echo 10)
+	# The index of the port's `icmp` rule in the default config's acl:
+	# (its counters are named by position).
+	rule=$("$SIPEDGE_BIN" --print-default-config | awk -v p="$port" '
+		/^  acl:/ { in_acl = 1; n = 0; next }
+		in_acl && /^    - \{/ {
+			if ($0 ~ "port: " p "," && $0 ~ /name: icmp }/) {
+				print n; exit
+			}
+			n++; next
+		}
+		in_acl && /^  [a-z]/ { in_acl = 0 }')
 	permit=$(stat "dp_${port}_acl_rule${rule}_permit")
 	check "$port: ICMP echo answered" echo_to "$side" "$a4"
 	check "$port: counted by its rule (dp_${port}_acl_rule${rule}_permit)" \
